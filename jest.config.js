@@ -2,6 +2,8 @@
 // Nest 12 ships ES modules; Jest loads them through Node's require(esm) (NODE_OPTIONS=--experimental-vm-modules).
 const moduleNameMapper = {
   '^@lib/([a-z-]+)$': '<rootDir>/libs/$1/src',
+  // tools/ are TypeScript run natively by Node 24 (type stripping) and import siblings as './x.ts'.
+  '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],

@@ -4,6 +4,7 @@ import { METRICS_REGISTRY } from './metrics.constants';
 import { MetricsConfigurableModule, METRICS_MODULE_OPTIONS } from './metrics.module-definition';
 import type { MetricsModuleOptions } from './metrics-options.interface';
 import { MetricsServer } from './metrics-server.service';
+import { HttpMetricsHooks } from './http-metrics.hooks';
 
 /**
  * One prom-client Registry per application (never the global one, so tests can run several apps in one
@@ -23,6 +24,7 @@ import { MetricsServer } from './metrics-server.service';
       },
     },
     MetricsServer,
+    HttpMetricsHooks,
   ],
   exports: [METRICS_REGISTRY, MetricsServer],
 })

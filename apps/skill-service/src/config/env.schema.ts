@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1' || value === 'yes');
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+const port = (fallback: number) => int(fallback, 0, 65_535);
+
+/**
+ * Every environment variable the service reads, with its default. The README's configuration table
+ * lists the same names (a test keeps the two in sync).
+ */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['production', 'development', 'test']).default('production'),
+    PORT: port(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    ALEXA_ENDPOINT_PATH: z
+      .string()
+      .regex(/^\/[A-Za-z0-9/_-]*$/, 'must be a path such as /alexa')
+      .default('/alexa'),
+    METRICS_PORT: port(9464),
+    METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+    METRICS_PREFIX: z
+      .string()
+      .regex(/^([a-zA-Z_][a-zA-Z0-9_]*)?$/, 'must be a Prometheus metric name prefix')
+      .default(''),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+    SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
+    BODY_LIMIT_BYTES: int(131_072, 1024, 10_485_760),
+    REQUEST_TIMEOUT_MS: int(10_000, 100, 600_000),
+    KEEP_ALIVE_TIMEOUT_MS: int(65_000, 1000, 600_000),
+    MAX_CONNECTIONS: int(0, 0, 1_000_000),
+    TRUST_PROXY: bool(false),
+    ALEXA_DEADLINE_MS: int(7000, 500, 8000),
+    ALEXA_MAX_RESPONSE_BYTES: int(122_880, 1024, 10_485_760),
+  })
+  .transform((env) => ({
+    ...env,
+    LOG_FORMAT: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),
+  }));
+
+export type AppConfig = z.output<typeof envSchema>;
+
+/** Thrown when the environment is invalid; its message names every offending variable. */
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** Validates the environment (unknown variables are ignored: the process environment holds many). */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  // An empty variable means "not set", as in most deployment tools.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = envSchema.safeParse(present);
+  if (!result.success) {
+    throw new ConfigurationError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { Logger } from 'nestjs-pino';
+import { exitOnFatalErrors, installGracefulShutdown } from '@lib/service-runtime';
+import { createApp } from './bootstrap';
+import { ConfigurationError, loadConfig } from './config/env.schema';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const app = await createApp(config);
+  const logger = app.get(Logger);
+  exitOnFatalErrors(logger);
+  installGracefulShutdown(app, { timeoutMs: config.SHUTDOWN_TIMEOUT_MS, logger });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  logger.log(
+    `skill endpoint listening on ${config.HOST}:${config.PORT}${config.ALEXA_ENDPOINT_PATH}`,
+    'Bootstrap',
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

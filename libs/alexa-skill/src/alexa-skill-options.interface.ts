@@ -1,0 +1,23 @@
+import type { BuiltInTextKey } from './built-in/built-in.texts';
+
+export interface AlexaSkillModuleOptions {
+  /**
+   * Milliseconds from arrival by which a handler should have answered; handlers and upstream clients read
+   * it from `SkillRequestContext.deadline`. Alexa gives up after 8 s, so keep a margin for the network.
+   * @default 7000
+   */
+  deadlineMs?: number;
+  /** Longest output speech (SSML or text) allowed, per Amazon's response reference. @default 8000 */
+  maxSpeechChars?: number;
+  /** Largest serialized response envelope allowed, in bytes (Amazon: 120 KB). @default 122880 */
+  maxResponseBytes?: number;
+  /** Overrides of the built-in texts, by locale. @default {} */
+  texts?: Readonly<Record<string, Partial<Record<BuiltInTextKey, string>>>>;
+  /** Register the built-in Launch/Help/Stop/Cancel/Fallback/SessionEnded handlers. @default true */
+  builtInHandlers?: boolean;
+}
+
+export interface AlexaSkillModuleExtras {
+  /** Route of the skill endpoint (`ALEXA_ENDPOINT_PATH`). @default '/alexa' */
+  endpointPath: string;
+}

@@ -1,0 +1,12 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { AlexaSkillModuleExtras, AlexaSkillModuleOptions } from './alexa-skill-options.interface';
+
+export const {
+  ConfigurableModuleClass: AlexaSkillConfigurableModule,
+  MODULE_OPTIONS_TOKEN: ALEXA_SKILL_MODULE_OPTIONS,
+  OPTIONS_TYPE: ALEXA_SKILL_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: ALEXA_SKILL_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<AlexaSkillModuleOptions>()
+  .setClassMethodName('forRoot')
+  .setExtras<AlexaSkillModuleExtras>({ endpointPath: '/alexa' }, (definition) => definition)
+  .build();

@@ -1,0 +1,63 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ALEXA_SKILL_ENDPOINT_PATH, BUILT_IN_TEXTS_TOKEN } from './alexa-skill.constants';
+import {
+  ALEXA_SKILL_ASYNC_OPTIONS_TYPE,
+  ALEXA_SKILL_MODULE_OPTIONS,
+  ALEXA_SKILL_OPTIONS_TYPE,
+  AlexaSkillConfigurableModule,
+} from './alexa-skill.module-definition';
+import type { AlexaSkillModuleOptions } from './alexa-skill-options.interface';
+import { BUILT_IN_HANDLERS } from './built-in/built-in.handlers';
+import { BUILT_IN_TEXTS } from './built-in/built-in.texts';
+import { SkillHandlerRegistry } from './handlers/skill-handler.registry';
+import { SkillRequestMetrics } from './metrics/skill-request.metrics';
+import { AlexaSkillService } from './skill/alexa-skill.service';
+import { createSkillEndpointController } from './skill-endpoint/skill-endpoint.controller';
+import { SkillEndpointHooks } from './skill-endpoint/skill-endpoint.hooks';
+
+const services = [SkillHandlerRegistry, SkillRequestMetrics, AlexaSkillService, SkillEndpointHooks];
+
+/**
+ * The skill endpoint (`POST ALEXA_ENDPOINT_PATH`) and the ask-sdk skill built from every handler class
+ * that any module declares with `@RequestHandler`, `@IntentHandler`, `@SkillEventHandler`, ...
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    ...services,
+    {
+      provide: BUILT_IN_TEXTS_TOKEN,
+      inject: [ALEXA_SKILL_MODULE_OPTIONS],
+      useFactory: (options: AlexaSkillModuleOptions) => BUILT_IN_TEXTS.withOverrides(options.texts ?? {}),
+    },
+  ],
+  exports: [AlexaSkillService, BUILT_IN_TEXTS_TOKEN],
+})
+export class AlexaSkillModule extends AlexaSkillConfigurableModule {
+  static override forRoot(options: typeof ALEXA_SKILL_OPTIONS_TYPE): DynamicModule {
+    return AlexaSkillModule.withEndpoint(super.forRoot(options), options);
+  }
+
+  static override forRootAsync(options: typeof ALEXA_SKILL_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return AlexaSkillModule.withEndpoint(super.forRootAsync(options), options);
+  }
+
+  private static withEndpoint(
+    definition: DynamicModule,
+    options: { endpointPath?: string; builtInHandlers?: boolean },
+  ): DynamicModule {
+    const endpointPath = options.endpointPath ?? '/alexa';
+    const builtIns =
+      'builtInHandlers' in options && options.builtInHandlers === false ? [] : BUILT_IN_HANDLERS;
+    return {
+      ...definition,
+      controllers: [...(definition.controllers ?? []), createSkillEndpointController(endpointPath)],
+      providers: [
+        ...(definition.providers ?? []),
+        ...builtIns,
+        { provide: ALEXA_SKILL_ENDPOINT_PATH, useValue: endpointPath },
+      ],
+    };
+  }
+}

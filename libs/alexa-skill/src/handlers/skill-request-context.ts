@@ -1,0 +1,36 @@
+import type { RequestEnvelope } from 'ask-sdk-model';
+
+/**
+ * Per-request facts every handler may need, passed as the second argument to `handle`.
+ * Created once per request by the skill service; never shared between requests.
+ */
+export class SkillRequestContext {
+  /**
+   * The user's OAuth access token, set by the account-linking guard once it checked the token
+   * (also for handlers that do not require linking, for personalisation). Undefined when absent or malformed.
+   */
+  accessToken: string | undefined = undefined;
+  /** The class name of the handler that answers (bounded label for metrics). */
+  handlerName = 'none';
+  /** Set when the last-resort error handler answered (counted as `outcome="handler_error"`). */
+  failed = false;
+
+  constructor(
+    readonly envelope: RequestEnvelope,
+    /** Alexa's request ID (`request.requestId`). */
+    readonly requestId: string,
+    /** `LaunchRequest`, `IntentRequest`, `AlexaSkillEvent.SkillEnabled`, ... */
+    readonly requestType: string,
+    /** The intent name for IntentRequests. */
+    readonly intentName: string | undefined,
+    /** The request's locale, e.g. `en-US`. */
+    readonly locale: string,
+    /** Epoch milliseconds by which the answer must be on its way (Alexa gives up after 8 s). */
+    readonly deadline: number,
+  ) {}
+
+  /** Milliseconds left until the deadline (never negative). */
+  remainingMs(now: number = Date.now()): number {
+    return Math.max(0, this.deadline - now);
+  }
+}

@@ -1,0 +1,31 @@
+export { AlexaSkillModule } from './alexa-skill.module';
+export type { AlexaSkillModuleOptions, AlexaSkillModuleExtras } from './alexa-skill-options.interface';
+export { ALEXA_SKILL_ENDPOINT } from './skill-endpoint/alexa-skill-endpoint.constants';
+export { skillRequestReport } from './skill-endpoint/skill-endpoint.controller';
+export {
+  IntentHandler,
+  RequestHandler,
+  SkillEventHandler,
+  SkillErrorHandler,
+  SkillRequestInterceptor,
+  SkillResponseInterceptor,
+  SkillHandlerGuard,
+} from './handlers/skill-handler.decorators';
+export type { SkillHandlerOptions } from './handlers/skill-handler.decorators';
+export type {
+  SkillHandler,
+  SkillErrorHandlerInterface,
+  SkillRequestInterceptorInterface,
+  SkillResponseInterceptorInterface,
+  SkillHandlerGuardInterface,
+  SkillHandlerTarget,
+} from './handlers/skill-handler.interface';
+export { SkillRequestContext } from './handlers/skill-request-context';
+export { AlexaSkillService, NoSkillHandlerError } from './skill/alexa-skill.service';
+export type { SkillInvocationReport } from './skill/alexa-skill.service';
+export { SKILL_EVENT_TYPES, isSkillEvent } from './skill/skill-request-kinds';
+export { SpeechTexts } from './speech/speech-texts';
+export type { SpeechCatalog } from './speech/speech-texts';
+export { escapeSsml } from './speech/ssml';
+export { BUILT_IN_TEXTS_TOKEN } from './alexa-skill.constants';
+export type { BuiltInTextKey } from './built-in/built-in.texts';

@@ -1,0 +1,40 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import type { Counter, Registry } from 'prom-client';
+import { METRICS_REGISTRY } from './metrics.constants';
+import { counter } from './metric-factory';
+
+const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
+
+/**
+ * `http_requests_total{route, status_class}` for every route of the app server, counted in a Fastify
+ * onResponse hook so requests refused before Nest (413, 415, 404) are visible too. `route` is the
+ * registered route pattern, or `unmatched`: never the raw URL, so its values stay bounded.
+ */
+@Injectable()
+export class HttpMetricsHooks implements OnModuleInit {
+  private readonly requests: Counter<'route' | 'status_class'>;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.requests = counter(registry, {
+      name: 'http_requests_total',
+      help: 'HTTP requests answered by the app server, by route pattern and status class.',
+      labelNames: ['route', 'status_class'],
+    });
+  }
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify || typeof fastify.addHook !== 'function') return;
+    fastify.addHook('onResponse', (request, reply, done) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      const statusClass = STATUS_CLASSES[Math.floor(reply.statusCode / 100)] ?? '5xx';
+      this.requests.inc({ route, status_class: statusClass });
+      done();
+    });
+  }
+}

@@ -1,0 +1,10 @@
+export { HealthModule } from './health/health.module';
+export { ShutdownState } from './lifecycle/shutdown-state.service';
+export { installGracefulShutdown, exitOnFatalErrors } from './lifecycle/graceful-shutdown';
+export type { GracefulShutdownOptions } from './lifecycle/graceful-shutdown';
+export { ServiceLoggingModule } from './logging/service-logging.module';
+export { REDACTED_PATHS } from './logging/logging.options';
+export type { ServiceLoggingOptions } from './logging/logging.options';
+export { ROOT_LOGGER } from './logging/logging.constants';
+export { createFastifyAdapter } from './http/fastify-adapter.factory';
+export type { HttpServerLimits } from './http/fastify-adapter.factory';
