@@ -1,0 +1,40 @@
+import { ConfigurationError, loadConfig } from './env.schema';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      NODE_ENV: 'production',
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      ALEXA_ENDPOINT_PATH: '/alexa',
+      METRICS_PORT: 9464,
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+      SHUTDOWN_TIMEOUT_MS: 10_000,
+      BODY_LIMIT_BYTES: 131_072,
+    });
+  });
+
+  it('uses pretty logs in development unless told otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).LOG_FORMAT).toBe('pretty');
+    expect(loadConfig({ NODE_ENV: 'development', LOG_FORMAT: 'json' }).LOG_FORMAT).toBe('json');
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '' }).PORT).toBe(3000);
+  });
+
+  it('names every invalid variable in one clear message', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', BODY_LIMIT_BYTES: '-1', ALEXA_ENDPOINT_PATH: 'alexa', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    const message = (error as Error).message;
+    for (const name of ['PORT', 'BODY_LIMIT_BYTES', 'ALEXA_ENDPOINT_PATH', 'LOG_LEVEL'])
+      expect(message).toContain(`${name}:`);
+  });
+});

@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { ShutdownState } from '@lib/service-runtime';
+import { alexaRequest } from '../../tools/alexa-request/envelope.ts';
+import { createTestApp } from '../support/test-app';
+
+const root = join(__dirname, '../..');
+
+interface Started {
+  child: ChildProcess;
+  port: number;
+  output: string[];
+  exit: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, [join(root, 'test/support/slow-skill-server.cjs')], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'test', LOG_FORMAT: 'json', PORT: '0', METRICS_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.join('')}`)), 15_000);
+    child.stderr.on('data', (d: Buffer) => output.push(d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      output.push(d.toString());
+      const match = /\{"listening":(\d+)\}/.exec(d.toString());
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, port: Number(match[1]), output, exit });
+      }
+    });
+  });
+}
+
+function post(port: number, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/alexa',
+        headers: { 'content-type': 'application/json' },
+        agent: false,
+      },
+      (res) => {
+        let data = '';
+        res.on('data', (c: Buffer) => (data += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function getStatus(port: number, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('graceful shutdown of a real process', () => {
+  beforeAll(() => {
+    if (!existsSync(join(root, 'dist/apps/skill-service/src/bootstrap.js'))) {
+      throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+    }
+  });
+
+  it('on SIGTERM finishes the in-flight request, refuses new connections, and exits 0', async () => {
+    const server = await start({ SHUTDOWN_TIMEOUT_MS: '10000', SLOW_MS: '1500' });
+    expect(await getStatus(server.port, '/health/ready')).toBe(200);
+
+    const inFlight = post(server.port, alexaRequest().intent('SlowIntent').body());
+    await new Promise((r) => setTimeout(r, 300)); // the request is now inside the handler
+    server.child.kill('SIGTERM');
+
+    const answer = await inFlight;
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).response.outputSpeech.ssml).toBe('<speak>finally done</speak>');
+    expect(await server.exit).toBe(0);
+    await expect(getStatus(server.port, '/health/live')).rejects.toThrow(/ECONNREFUSED/);
+    expect(server.output.join('')).toContain('SIGTERM received: draining');
+  });
+
+  it('exits 1 when the drain outlasts SHUTDOWN_TIMEOUT_MS', async () => {
+    const server = await start({ SHUTDOWN_TIMEOUT_MS: '500', SLOW_MS: '5000' });
+    const inFlight = post(server.port, alexaRequest().intent('SlowIntent').body()).catch((e: Error) => e);
+    await new Promise((r) => setTimeout(r, 300));
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(1);
+    expect(server.output.join('')).toContain('drain did not finish within 500 ms');
+    await inFlight;
+  });
+});
+
+describe('readiness', () => {
+  it('reports 503 "draining" once shutdown has begun, while liveness stays up', async () => {
+    const t = await createTestApp();
+    try {
+      expect((await t.app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);
+      // What the SIGTERM handler does first, before the server stops accepting.
+      t.app.get(ShutdownState).beginShutdown();
+      const ready = await t.app.inject({ method: 'GET', url: '/health/ready' });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json().error.lifecycle).toEqual({ status: 'down', state: 'draining' });
+      expect((await t.app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+});

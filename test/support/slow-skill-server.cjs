@@ -1,0 +1,29 @@
+// A real service process for the drain test: the production bootstrap from dist/ plus one slow intent.
+// Plain CommonJS applying the decorators by hand, so it runs on the built output without a compiler.
+'use strict';
+const path = require('node:path');
+const dist = path.resolve(__dirname, '../../dist');
+const { Module } = require('@nestjs/common');
+const { IntentHandler } = require(path.join(dist, 'libs/alexa-skill/src/index.js'));
+const { createApp } = require(path.join(dist, 'apps/skill-service/src/bootstrap.js'));
+const { loadConfig } = require(path.join(dist, 'apps/skill-service/src/config/env.schema.js'));
+const { installGracefulShutdown } = require(path.join(dist, 'libs/service-runtime/src/index.js'));
+const { Logger } = require('nestjs-pino');
+
+class SlowIntentHandler {
+  async handle(input) {
+    await new Promise((resolve) => setTimeout(resolve, Number(process.env.SLOW_MS ?? 1500)));
+    return input.responseBuilder.speak('finally done').getResponse();
+  }
+}
+IntentHandler('SlowIntent')(SlowIntentHandler);
+class SlowModule {}
+Module({ providers: [SlowIntentHandler] })(SlowModule);
+
+(async () => {
+  const config = loadConfig(process.env);
+  const app = await createApp(config, { imports: [SlowModule] });
+  installGracefulShutdown(app, { timeoutMs: config.SHUTDOWN_TIMEOUT_MS, logger: app.get(Logger) });
+  await app.listen({ port: config.PORT, host: '127.0.0.1' });
+  process.stdout.write(`${JSON.stringify({ listening: app.getHttpServer().address().port })}\n`);
+})();
