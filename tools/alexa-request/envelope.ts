@@ -36,7 +36,11 @@ export class AlexaRequestBuilder {
     for (const [slot, value] of Object.entries(slots)) {
       slotObjects[slot] = { name: slot, value, confirmationStatus: 'NONE' };
     }
-    this.request = { type: 'IntentRequest', dialogState: 'COMPLETED', intent: { name, confirmationStatus: 'NONE', slots: slotObjects } };
+    this.request = {
+      type: 'IntentRequest',
+      dialogState: 'COMPLETED',
+      intent: { name, confirmationStatus: 'NONE', slots: slotObjects },
+    };
     this.withSession = true;
     return this;
   }
@@ -49,7 +53,12 @@ export class AlexaRequestBuilder {
 
   /** A skill event, e.g. `event('AlexaSkillEvent.SkillAccountLinked', { accessToken: 'new' })`. Events carry no session. */
   event(type: string, body: Json = {}): this {
-    this.request = { type, body, eventCreationTime: new Date().toISOString(), eventPublishingTime: new Date().toISOString() };
+    this.request = {
+      type,
+      body,
+      eventCreationTime: new Date().toISOString(),
+      eventPublishingTime: new Date().toISOString(),
+    };
     this.withSession = false;
     return this;
   }
