@@ -1,0 +1,2 @@
+export { ResilientHttpClient } from './resilient-http.client';
+export type { CallOptions, UpstreamRequest, UpstreamResponse } from './upstream-request.interface';

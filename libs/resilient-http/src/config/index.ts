@@ -1,0 +1,2 @@
+export { readResilientClientConfig } from './client-config';
+export type { ConfigReader } from './client-config';

@@ -1,0 +1,40 @@
+export { ResilientHttpModule } from './resilient-http.module';
+export { InjectResilientClient } from './resilient-http.decorator';
+export { getResilientClientToken } from './resilient-http.constants';
+export type {
+  BulkheadOptions,
+  CircuitBreakerOptions,
+  Clock,
+  HttpMethod,
+  ResilientClientDefinition,
+  ResilientClientOptions,
+  RetryOptions,
+} from './resilient-http-options.interface';
+export { ResilientHttpClient } from './client';
+export type { CallOptions, UpstreamRequest, UpstreamResponse } from './client';
+export {
+  AccessForbiddenError,
+  AccessTokenRejectedError,
+  UpstreamBadResponseError,
+  UpstreamClientError,
+  UpstreamError,
+  UpstreamRateLimitedError,
+  UpstreamUnavailableError,
+} from './errors';
+export type { BadResponseReason, UnavailableReason } from './errors';
+export { UPSTREAM_METRIC_NAMES } from './metrics';
+export type { CircuitStateName, UpstreamOutcome } from './metrics';
+export { readResilientClientConfig } from './config';
+export type { ConfigReader } from './config';
+export {
+  ALEXA_API_HOSTS,
+  ALEXA_DIRECTIVES_PROVIDER,
+  ProgressiveResponseClient,
+  ProgressiveResponseModule,
+  progressiveTargetFrom,
+} from './progressive-response';
+export type {
+  ProgressiveResponseEnvelope,
+  ProgressiveResponseOptions,
+  ProgressiveResponseTarget,
+} from './progressive-response';

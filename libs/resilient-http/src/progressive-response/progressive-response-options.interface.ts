@@ -1,0 +1,20 @@
+import type { ResilientClientOptions } from '../resilient-http-options.interface';
+
+export interface ProgressiveResponseOptions {
+  /** How long the work may run before the user hears the interim speech. @default 1000 */
+  delayMs?: number;
+  /**
+   * Accept any http(s) `apiEndpoint`, not only Amazon's API hosts: for tests and local simulators.
+   * Refused (start-up fails) when the environment is `production`.
+   * @default false
+   */
+  allowAnyEndpoint?: boolean;
+  /** Environment name checked against `production`. @default process.env.NODE_ENV */
+  environment?: string;
+  /**
+   * Settings of the `alexa-directives` client. The directive must arrive before the final answer, so the
+   * budget is short, and a POST is never retried.
+   * @default { totalBudgetMs: 1000, attemptTimeoutMs: 1000 }
+   */
+  http?: Omit<ResilientClientOptions, 'baseURL'>;
+}

@@ -1,0 +1,120 @@
+import { Logger } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import type { ResilientHttpClient } from '../client';
+import { checkApiEndpoint } from './alexa-api-endpoint';
+import type { ProgressiveResponseOptions } from './progressive-response-options.interface';
+
+/** Where and for which request a progressive response is sent; all of it comes from the request envelope. */
+export interface ProgressiveResponseTarget {
+  /** `context.System.apiEndpoint`, e.g. `https://api.eu.amazonalexa.com`. */
+  apiEndpoint: string;
+  /** `context.System.apiAccessToken`; never logged. */
+  apiAccessToken: string;
+  /** `request.requestId` of the request being answered. */
+  requestId: string;
+  /** Absolute time (epoch ms) after which the interim speech is useless (the final answer is due). */
+  deadline?: number;
+}
+
+/** The envelope fields read by {@link progressiveTargetFrom}; ask-sdk's `RequestEnvelope` fits. */
+export interface ProgressiveResponseEnvelope {
+  request?: { type?: string; requestId?: string };
+  context?: { System?: { apiEndpoint?: string; apiAccessToken?: string } };
+}
+
+/** Request types Amazon accepts progressive responses for. */
+const PROGRESSIVE_REQUEST_TYPES: ReadonlySet<string> = new Set(['LaunchRequest', 'IntentRequest']);
+
+/**
+ * The target for a progressive response, or undefined when the request may not have one (only Launch and
+ * Intent requests may) or lacks the endpoint, token or request ID.
+ */
+export function progressiveTargetFrom(
+  envelope: ProgressiveResponseEnvelope,
+  deadline?: number,
+): ProgressiveResponseTarget | undefined {
+  const request = envelope.request;
+  const system = envelope.context?.System;
+  if (request?.type === undefined || !PROGRESSIVE_REQUEST_TYPES.has(request.type)) return undefined;
+  if (!system?.apiEndpoint || !system.apiAccessToken || !request.requestId) return undefined;
+  return {
+    apiEndpoint: system.apiEndpoint,
+    apiAccessToken: system.apiAccessToken,
+    requestId: request.requestId,
+    deadline,
+  };
+}
+
+/**
+ * Sends Alexa "one moment" speech while slow work runs, through the directive API
+ * (`POST {apiEndpoint}/v1/directives`, `VoicePlayer.Speak`,
+ * https://developer.amazon.com/en-US/docs/alexa/custom-skills/send-the-user-a-progressive-response.html).
+ * Fire-and-forget: it never throws into the caller and never delays the final answer.
+ */
+export class ProgressiveResponseClient implements OnApplicationShutdown {
+  private readonly logger = new Logger(ProgressiveResponseClient.name);
+  private readonly http: ResilientHttpClient;
+  private readonly delayMs: number;
+  private readonly allowAnyEndpoint: boolean;
+
+  constructor(http: ResilientHttpClient, options: ProgressiveResponseOptions = {}) {
+    this.http = http;
+    this.delayMs = options.delayMs ?? 1000;
+    this.allowAnyEndpoint = options.allowAnyEndpoint ?? false;
+    if (this.allowAnyEndpoint && (options.environment ?? process.env.NODE_ENV) === 'production') {
+      throw new Error('ProgressiveResponse: allowAnyEndpoint is refused in production');
+    }
+  }
+
+  /**
+   * Sends the speech now. Resolves true when Alexa accepted it, false otherwise (bad endpoint, upstream
+   * failure); never rejects.
+   */
+  async send(target: ProgressiveResponseTarget, speech: string): Promise<boolean> {
+    const base = checkApiEndpoint(target.apiEndpoint, this.allowAnyEndpoint);
+    if (base === undefined) {
+      this.logger.warn('progressive response skipped: apiEndpoint is not an Alexa API host');
+      return false;
+    }
+    try {
+      await this.http.request({
+        operation: 'progressive_response',
+        method: 'POST',
+        url: `${base}/v1/directives`,
+        accessToken: target.apiAccessToken,
+        data: { header: { requestId: target.requestId }, directive: { type: 'VoicePlayer.Speak', speech } },
+        deadline: target.deadline,
+      });
+      return true;
+    } catch (error) {
+      this.logger.warn(`progressive response failed: ${(error as Error).message}`);
+      return false;
+    }
+  }
+
+  /**
+   * Runs the work; if it is still running after `delayMs` (default from the options), sends the speech
+   * without waiting for it. The timer is cancelled as soon as the work settles, and the work's own result
+   * (or error) is returned unchanged. Without a target (e.g. not a Launch or Intent request) it only runs
+   * the work.
+   */
+  async during<T>(
+    target: ProgressiveResponseTarget | undefined,
+    speech: string,
+    work: Promise<T> | (() => Promise<T>),
+    options: { delayMs?: number } = {},
+  ): Promise<T> {
+    const pending = typeof work === 'function' ? work() : work;
+    if (target === undefined) return pending;
+    const timer = setTimeout(() => void this.send(target, speech), options.delayMs ?? this.delayMs);
+    try {
+      return await pending;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.http.onApplicationShutdown();
+  }
+}
