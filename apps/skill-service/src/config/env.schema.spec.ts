@@ -1,4 +1,6 @@
-import { ConfigurationError, loadConfig } from './env.schema';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigurationError, envVariables, loadConfig } from './env.schema';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -36,5 +38,15 @@ describe('loadConfig', () => {
     const message = (error as Error).message;
     for (const name of ['PORT', 'BODY_LIMIT_BYTES', 'ALEXA_ENDPOINT_PATH', 'LOG_LEVEL'])
       expect(message).toContain(`${name}:`);
+  });
+});
+
+describe('the README configuration table', () => {
+  it('lists exactly the variables the schema reads', () => {
+    const readme = readFileSync(join(__dirname, '../../../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'));
+    const table = section.slice(0, section.indexOf('\n## ', 5));
+    const documented = [...table.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]).sort();
+    expect(documented).toEqual(Object.keys(envVariables.shape).sort());
   });
 });

@@ -13,36 +13,36 @@ const port = (fallback: number) => int(fallback, 0, 65_535);
  * Every environment variable the service reads, with its default. The README's configuration table
  * lists the same names (a test keeps the two in sync).
  */
-export const envSchema = z
-  .object({
-    NODE_ENV: z.enum(['production', 'development', 'test']).default('production'),
-    PORT: port(3000),
-    HOST: z.string().min(1).default('0.0.0.0'),
-    ALEXA_ENDPOINT_PATH: z
-      .string()
-      .regex(/^\/[A-Za-z0-9/_-]*$/, 'must be a path such as /alexa')
-      .default('/alexa'),
-    METRICS_PORT: port(9464),
-    METRICS_HOST: z.string().min(1).default('0.0.0.0'),
-    METRICS_PREFIX: z
-      .string()
-      .regex(/^([a-zA-Z_][a-zA-Z0-9_]*)?$/, 'must be a Prometheus metric name prefix')
-      .default(''),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
-    SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
-    BODY_LIMIT_BYTES: int(131_072, 1024, 10_485_760),
-    REQUEST_TIMEOUT_MS: int(10_000, 100, 600_000),
-    KEEP_ALIVE_TIMEOUT_MS: int(65_000, 1000, 600_000),
-    MAX_CONNECTIONS: int(0, 0, 1_000_000),
-    TRUST_PROXY: bool(false),
-    ALEXA_DEADLINE_MS: int(7000, 500, 8000),
-    ALEXA_MAX_RESPONSE_BYTES: int(122_880, 1024, 10_485_760),
-  })
-  .transform((env) => ({
-    ...env,
-    LOG_FORMAT: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),
-  }));
+export const envVariables = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test']).default('production'),
+  PORT: port(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  ALEXA_ENDPOINT_PATH: z
+    .string()
+    .regex(/^\/[A-Za-z0-9/_-]*$/, 'must be a path such as /alexa')
+    .default('/alexa'),
+  METRICS_PORT: port(9464),
+  METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+  METRICS_PREFIX: z
+    .string()
+    .regex(/^([a-zA-Z_][a-zA-Z0-9_]*)?$/, 'must be a Prometheus metric name prefix')
+    .default(''),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
+  BODY_LIMIT_BYTES: int(131_072, 1024, 10_485_760),
+  REQUEST_TIMEOUT_MS: int(10_000, 100, 600_000),
+  KEEP_ALIVE_TIMEOUT_MS: int(65_000, 1000, 600_000),
+  MAX_CONNECTIONS: int(0, 0, 1_000_000),
+  TRUST_PROXY: bool(false),
+  ALEXA_DEADLINE_MS: int(7000, 500, 8000),
+  ALEXA_MAX_RESPONSE_BYTES: int(122_880, 1024, 10_485_760),
+});
+
+export const envSchema = envVariables.transform((env) => ({
+  ...env,
+  LOG_FORMAT: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),
+}));
 
 export type AppConfig = z.output<typeof envSchema>;
 
