@@ -1,3 +1,4 @@
+import type { webcrypto } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ export class TestPki {
     readonly valid: SigningChain,
     readonly dir: string,
     readonly caFile: string,
-    private readonly leafKeys: CryptoKeyPair,
+    private readonly leafKeys: webcrypto.CryptoKeyPair,
   ) {}
 
   static async create(now: Date = new Date()): Promise<TestPki> {
@@ -52,6 +53,11 @@ export class TestPki {
       ...options,
       leaf: { keys: this.leafKeys, ...options.leaf },
     });
+  }
+
+  /** A chain that is valid in every way except that its root is not trusted. */
+  untrustedChain(): Promise<SigningChain> {
+    return createSigningChain({ now: this.now, leaf: { keys: this.leafKeys } });
   }
 
   /** Writes `pem` into the suite's folder, e.g. for a file certificate source. */

@@ -1,0 +1,41 @@
+/** Where signing certificate chains come from. */
+export type CertificateSourceSetting = 'https' | { readonly dir: string };
+
+export interface AlexaVerificationModuleOptions {
+  /** Verify requests to the skill endpoint (`ALEXA_VERIFY`); `false` is refused in production. @default true */
+  enabled?: boolean;
+  /**
+   * Accepted skill IDs (`ALEXA_SKILL_ID`, comma-separated); empty accepts any, which is refused in production.
+   * @default []
+   */
+  skillIds?: readonly string[];
+  /**
+   * Certificate source (`ALEXA_CERT_SOURCE`): `'https'` downloads from Amazon; `{ dir }` (`file:<dir>`) reads
+   * `<dir>/<last path segment of the URL>`, for development only (refused in production).
+   * @default 'https'
+   */
+  certSource?: CertificateSourceSetting;
+  /** PEM file of extra trusted CAs, added to Node's bundled roots (`ALEXA_TRUSTED_CA_FILE`). @default undefined */
+  trustedCaFile?: string;
+  /** Largest distance of `request.timestamp` from now, both directions (at most Amazon's 150 s). @default 150000 */
+  timestampToleranceMs?: number;
+  /** Largest age of the five redelivered skill events (Amazon's SDKs: one hour). @default 3600000 */
+  skillEventToleranceMs?: number;
+  /** Deadline for one certificate download, in milliseconds. @default 2000 */
+  certFetchTimeoutMs?: number;
+  /** Largest certificate chain accepted, in bytes (Amazon's is about 7 KB). @default 65536 */
+  certMaxBytes?: number;
+  /** Most certificate URLs kept in the cache. @default 32 */
+  certCacheSize?: number;
+  /** Most certificate downloads in flight at once; beyond it a cold URL fails at once. @default 8 */
+  certMaxConcurrentFetches?: number;
+  /** Refuse a second request with an accepted request ID (`ALEXA_REPLAY_PROTECTION`). @default true */
+  replayProtection?: boolean;
+  /** Most request IDs remembered for replay protection, per pod. @default 50000 */
+  replayCacheSize?: number;
+  /**
+   * Production mode: refuses `enabled: false`, a file certificate source and an empty `skillIds` at start-up.
+   * @default process.env.NODE_ENV === 'production'
+   */
+  production?: boolean;
+}

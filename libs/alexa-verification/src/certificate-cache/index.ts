@@ -1,0 +1,2 @@
+export { CertificateCache } from './certificate-cache';
+export type { CertificateCacheOptions } from './certificate-cache';

@@ -1,0 +1,3 @@
+export { CertificateChainValidator, assertCurrentlyValid } from './certificate-chain-validator';
+export type { SigningCertificate } from './signing-certificate';
+export { parsePemChain } from './parse-pem-chain';

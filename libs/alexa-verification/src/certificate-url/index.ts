@@ -1,0 +1,1 @@
+export { CertificateUrlPolicy } from './certificate-url-policy';

@@ -1,0 +1,2 @@
+export type { Clock } from './clock.interface';
+export { SystemClock } from './system-clock';

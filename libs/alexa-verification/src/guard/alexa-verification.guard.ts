@@ -1,0 +1,84 @@
+import {
+  type CanActivate,
+  type ExecutionContext,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  type RawBodyRequest,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ALEXA_SKILL_ENDPOINT } from '@lib/alexa-skill';
+import { counter, METRICS_REGISTRY } from '@lib/metrics';
+import type { FastifyRequest } from 'fastify';
+import type { Counter, Registry } from 'prom-client';
+import { VERIFICATION_FAILURES_METRIC, VERIFICATION_SETTINGS } from '../alexa-verification.constants';
+import { markAlexaRedelivery } from '../replay/alexa-redelivery';
+import { AlexaRequestVerifier } from '../verifier/alexa-request-verifier';
+import { VERIFICATION_CHECKS, VerificationFailure, type VerificationCheck } from '../verification-failure';
+import type { VerificationSettings } from '../verification-settings';
+
+/** The one answer to every failure: nothing that tells a caller which check failed. */
+const FAILURE_BODY = Object.freeze({ error: 'request verification failed' });
+
+/**
+ * Verifies requests to controllers marked with `ALEXA_SKILL_ENDPOINT` (registered as `APP_GUARD`); every other
+ * route passes untouched. It runs as a guard because Fastify middleware runs before the body is read, and it
+ * reads the raw bytes Nest keeps with `rawBody: true`. A failure answers 400 with a fixed body, logs the failed
+ * check at warn level (never the body, signature or URL) and counts it in `alexa_verification_failures_total`.
+ */
+@Injectable()
+export class AlexaVerificationGuard implements CanActivate {
+  private readonly logger = new Logger('AlexaVerification');
+  private readonly failures: Counter<'check'>;
+  private readonly enabled: boolean;
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: AlexaRequestVerifier,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    @Inject(VERIFICATION_SETTINGS) settings: VerificationSettings,
+  ) {
+    this.enabled = settings.enabled;
+    this.failures = counter(registry, {
+      name: VERIFICATION_FAILURES_METRIC,
+      help: 'Requests to the skill endpoint refused by request verification, by failed check',
+      labelNames: ['check'],
+    });
+    // Every series exists from the start, so rate() and alerts see zeros rather than gaps.
+    for (const check of VERIFICATION_CHECKS) this.failures.inc({ check }, 0);
+    if (!this.enabled)
+      this.logger.warn('Alexa request verification is OFF (ALEXA_VERIFY=false): development only');
+  }
+
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    if (!this.enabled || context.getType() !== 'http') return true;
+    if (this.reflector.get<boolean | undefined>(ALEXA_SKILL_ENDPOINT, context.getClass()) !== true)
+      return true;
+    const request = context.switchToHttp().getRequest<RawBodyRequest<FastifyRequest>>();
+    return this.verifier
+      .verify({ headers: request.headers, rawBody: request.rawBody, body: request.body })
+      .then(
+        (delivery) => {
+          if (delivery === 'redelivery') markAlexaRedelivery(request);
+          return true;
+        },
+        (error: unknown) => this.refuse(error),
+      );
+  }
+
+  private refuse(error: unknown): never {
+    let check: VerificationCheck;
+    if (error instanceof VerificationFailure) {
+      check = error.check;
+      this.logger.warn(`request refused: ${check} check failed (${error.reason})`);
+    } else {
+      // A bug, not an attack: still a 400 (never a 5xx for what a caller sent), logged loudly.
+      check = 'malformed';
+      this.logger.error(`request refused: verification threw ${(error as Error)?.name ?? typeof error}`);
+    }
+    this.failures.inc({ check });
+    throw new HttpException(FAILURE_BODY, HttpStatus.BAD_REQUEST);
+  }
+}

@@ -1,0 +1,1 @@
+export { AlexaVerificationGuard } from './alexa-verification.guard';

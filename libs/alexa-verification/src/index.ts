@@ -1,0 +1,26 @@
+export { AlexaVerificationModule } from './alexa-verification.module';
+export type {
+  AlexaVerificationModuleOptions,
+  CertificateSourceSetting,
+} from './alexa-verification-options.interface';
+export {
+  CERTIFICATE_SOURCE,
+  CLOCK,
+  REPLAY_STORE,
+  TRUST_STORE,
+  VERIFICATION_FAILURES_METRIC,
+} from './alexa-verification.constants';
+export { verificationOptionsFromEnv, parseCertSource } from './verification-options-from-env';
+export { VerificationConfigError } from './verification-settings';
+export { VERIFICATION_CHECKS, VerificationFailure } from './verification-failure';
+export type { VerificationCheck } from './verification-failure';
+export { AlexaVerificationGuard } from './guard';
+export { AlexaRequestVerifier } from './verifier';
+export type { VerificationInput } from './verifier';
+export { isAlexaRedelivery } from './replay';
+export type { ReplayStore } from './replay';
+export type { Clock } from './clock';
+export type { CertificateSource } from './certificate-source';
+export { HttpsCertificateSource, FileCertificateSource } from './certificate-source';
+export type { TrustStore } from './trust-store';
+export { PemTrustStore } from './trust-store';

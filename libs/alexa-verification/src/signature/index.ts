@@ -1,0 +1,1 @@
+export { SignatureVerifier } from './signature-verifier';

@@ -1,0 +1,1 @@
+export { SkillIdValidator } from './skill-id-validator';

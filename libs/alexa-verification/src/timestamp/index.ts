@@ -1,0 +1,2 @@
+export { TimestampValidator } from './timestamp-validator';
+export type { TimestampTolerances } from './timestamp-validator';

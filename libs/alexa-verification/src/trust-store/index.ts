@@ -1,0 +1,2 @@
+export type { TrustStore } from './trust-store.interface';
+export { PemTrustStore } from './pem-trust-store';

@@ -1,0 +1,83 @@
+import type {
+  AlexaVerificationModuleOptions,
+  CertificateSourceSetting,
+} from './alexa-verification-options.interface';
+
+/** The module options with every default applied and checked, as the verification classes read them. */
+export interface VerificationSettings {
+  readonly enabled: boolean;
+  readonly skillIds: readonly string[];
+  readonly certSource: CertificateSourceSetting;
+  readonly trustedCaFile: string | undefined;
+  readonly timestampToleranceMs: number;
+  readonly skillEventToleranceMs: number;
+  readonly certFetchTimeoutMs: number;
+  readonly certMaxBytes: number;
+  readonly certCacheSize: number;
+  readonly certMaxConcurrentFetches: number;
+  readonly replayProtection: boolean;
+  readonly replayCacheSize: number;
+  readonly production: boolean;
+}
+
+/** Amazon: "within 150 seconds"; a wider tolerance would fail the skill's certification. */
+const AMAZON_MAX_TOLERANCE_MS = 150_000;
+
+/** A setting start-up refuses; the message names the setting (and its environment variable). */
+export class VerificationConfigError extends Error {
+  override readonly name = 'VerificationConfigError';
+}
+
+export function resolveVerificationSettings(options: AlexaVerificationModuleOptions): VerificationSettings {
+  const settings: VerificationSettings = {
+    enabled: options.enabled ?? true,
+    skillIds: (options.skillIds ?? []).map((id) => id.trim()).filter((id) => id !== ''),
+    certSource: options.certSource ?? 'https',
+    trustedCaFile: options.trustedCaFile,
+    timestampToleranceMs: positive('timestampToleranceMs', options.timestampToleranceMs, 150_000),
+    skillEventToleranceMs: positive('skillEventToleranceMs', options.skillEventToleranceMs, 3_600_000),
+    certFetchTimeoutMs: positive('certFetchTimeoutMs', options.certFetchTimeoutMs, 2_000),
+    certMaxBytes: positive('certMaxBytes', options.certMaxBytes, 65_536),
+    certCacheSize: positive('certCacheSize', options.certCacheSize, 32),
+    certMaxConcurrentFetches: positive('certMaxConcurrentFetches', options.certMaxConcurrentFetches, 8),
+    replayProtection: options.replayProtection ?? true,
+    replayCacheSize: positive('replayCacheSize', options.replayCacheSize, 50_000),
+    production: options.production ?? process.env.NODE_ENV === 'production',
+  };
+  if (settings.timestampToleranceMs > AMAZON_MAX_TOLERANCE_MS) {
+    throw new VerificationConfigError(
+      `Alexa verification: timestampToleranceMs ${settings.timestampToleranceMs} exceeds Amazon's 150000 ms`,
+    );
+  }
+  if (typeof settings.certSource === 'object' && settings.certSource.dir === '') {
+    throw new VerificationConfigError('ALEXA_CERT_SOURCE: file: needs a directory, e.g. file:.dev-certs');
+  }
+  if (settings.production) assertProductionSafe(settings);
+  return settings;
+}
+
+function assertProductionSafe(settings: VerificationSettings): void {
+  if (!settings.enabled) {
+    throw new VerificationConfigError(
+      'ALEXA_VERIFY=false is refused when NODE_ENV=production: Alexa requires every request to be verified',
+    );
+  }
+  if (settings.certSource !== 'https') {
+    throw new VerificationConfigError(
+      'ALEXA_CERT_SOURCE=file:<dir> is a development setting and is refused when NODE_ENV=production; use https',
+    );
+  }
+  if (settings.skillIds.length === 0) {
+    throw new VerificationConfigError(
+      'ALEXA_SKILL_ID is required when NODE_ENV=production (comma-separated skill IDs, amzn1.ask.skill....)',
+    );
+  }
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new VerificationConfigError(`Alexa verification: ${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}

@@ -1,0 +1,2 @@
+export { AlexaRequestVerifier } from './alexa-request-verifier';
+export type { AlexaRequestVerifierParts, VerificationInput } from './alexa-request-verifier';
