@@ -20,9 +20,9 @@ export class MappedCertificateSource implements CertificateSource {
     private readonly server: CertificateServer,
     options: { timeoutMs: number; maxBytes: number },
   ) {
-    const http = new HttpService(
-      axios.create({ httpsAgent: new Agent({ ca: server.caPem, keepAlive: false }) }),
-    );
+    const instance = axios.create({ httpsAgent: new Agent({ ca: server.caPem, keepAlive: false }) });
+    // axios ships separate CommonJS and ES module typings; @nestjs/axios names the ES module one.
+    const http = new HttpService(instance as unknown as ConstructorParameters<typeof HttpService>[0]);
     this.inner = new HttpsCertificateSource(http, options);
   }
 
