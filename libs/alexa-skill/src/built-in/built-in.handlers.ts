@@ -36,7 +36,7 @@ export class HelpIntentHandler extends SpeakingHandler {
   }
 }
 
-@IntentHandler(['AMAZON.StopIntent', 'AMAZON.CancelIntent'], { fallback: true })
+@IntentHandler(['AMAZON.StopIntent', 'AMAZON.CancelIntent', 'AMAZON.NavigateHomeIntent'], { fallback: true })
 export class StopIntentHandler extends SpeakingHandler {
   handle(input: HandlerInput, context: SkillRequestContext): Response {
     return input.responseBuilder
