@@ -1,0 +1,132 @@
+import { type ExecutionContext, HttpException, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ALEXA_SKILL_ENDPOINT } from '@lib/alexa-skill';
+import { Registry } from 'prom-client';
+import { isAlexaRedelivery } from '../replay/alexa-redelivery';
+import type { AlexaRequestVerifier } from '../verifier/alexa-request-verifier';
+import { VerificationFailure } from '../verification-failure';
+import { resolveVerificationSettings } from '../verification-settings';
+import { AlexaVerificationGuard } from './alexa-verification.guard';
+
+class SkillController {}
+Reflect.defineMetadata(ALEXA_SKILL_ENDPOINT, true, SkillController);
+class HealthController {}
+
+function contextFor(controller: object, request: object, type = 'http'): ExecutionContext {
+  return {
+    getType: () => type,
+    getClass: () => controller,
+    getHandler: () => () => undefined,
+    switchToHttp: () => ({ getRequest: () => request }),
+  } as unknown as ExecutionContext;
+}
+
+describe('AlexaVerificationGuard', () => {
+  let registry: Registry;
+  let verify: jest.Mock;
+  let warn: jest.SpyInstance;
+  const request = () => ({
+    headers: { 'signature-256': 'SECRET-SIGNATURE' },
+    rawBody: Buffer.from('{}'),
+    body: {},
+  });
+
+  const guard = (enabled = true): AlexaVerificationGuard =>
+    new AlexaVerificationGuard(
+      new Reflector(),
+      { verify } as unknown as AlexaRequestVerifier,
+      registry,
+      resolveVerificationSettings({ enabled, production: false }),
+    );
+
+  const failures = async (check: string): Promise<number> => {
+    const metric = await registry.getSingleMetric('alexa_verification_failures_total')!.get();
+    return metric.values.find((v) => v.labels.check === check)?.value ?? NaN;
+  };
+
+  beforeEach(() => {
+    registry = new Registry();
+    verify = jest.fn(() => Promise.resolve('first'));
+    warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => warn.mockRestore());
+
+  it('lets routes of unmarked controllers pass untouched', () => {
+    expect(guard().canActivate(contextFor(HealthController, request()))).toBe(true);
+    expect(verify).not.toHaveBeenCalled();
+  });
+
+  it('lets non-HTTP contexts pass', () => {
+    expect(guard().canActivate(contextFor(SkillController, request(), 'rpc'))).toBe(true);
+  });
+
+  it('verifies requests to the skill endpoint with the raw body, headers and parsed body', async () => {
+    const req = request();
+    await expect(guard().canActivate(contextFor(SkillController, req))).resolves.toBe(true);
+    expect(verify).toHaveBeenCalledWith({ headers: req.headers, rawBody: req.rawBody, body: req.body });
+    expect(isAlexaRedelivery(req)).toBe(false);
+  });
+
+  it('marks a redelivered skill event on the request', async () => {
+    verify.mockResolvedValueOnce('redelivery');
+    const req = request();
+    await guard().canActivate(contextFor(SkillController, req));
+    expect(isAlexaRedelivery(req)).toBe(true);
+  });
+
+  it('answers a failure with a fixed 400, counts it by check and logs the check, never the secrets', async () => {
+    verify.mockRejectedValueOnce(new VerificationFailure('signature', 'signature does not match the body'));
+    const g = guard();
+    expect(await failures('signature')).toBe(0);
+    const error = (await (g.canActivate(contextFor(SkillController, request())) as Promise<boolean>).catch(
+      (e: unknown) => e,
+    )) as HttpException;
+    expect(error).toBeInstanceOf(HttpException);
+    expect(error.getStatus()).toBe(400);
+    expect(error.getResponse()).toEqual({ error: 'request verification failed' });
+    expect(await failures('signature')).toBe(1);
+    expect(await failures('cert_url')).toBe(0);
+    expect(warn).toHaveBeenCalledWith(
+      'request refused: signature check failed (signature does not match the body)',
+    );
+    expect(JSON.stringify(warn.mock.calls)).not.toContain('SECRET-SIGNATURE');
+  });
+
+  it('turns an unexpected error into the same 400, counted as malformed', async () => {
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    verify.mockRejectedValueOnce(new TypeError('boom'));
+    const outcome = await (
+      guard().canActivate(contextFor(SkillController, request())) as Promise<boolean>
+    ).catch((e: unknown) => e);
+    expect((outcome as HttpException).getStatus()).toBe(400);
+    expect(await failures('malformed')).toBe(1);
+    expect(error).toHaveBeenCalledWith('request refused: verification threw TypeError');
+    error.mockRestore();
+  });
+
+  it('lets everything pass when verification is off, and says so at start-up', () => {
+    const g = guard(false);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('verification is OFF'));
+    expect(g.canActivate(contextFor(SkillController, request()))).toBe(true);
+    expect(verify).not.toHaveBeenCalled();
+  });
+
+  it('creates every failure series at zero', async () => {
+    guard();
+    const metric = await registry.getSingleMetric('alexa_verification_failures_total')!.get();
+    expect(metric.values.map((v) => v.labels.check).sort()).toEqual(
+      [
+        'cert_chain',
+        'cert_expired',
+        'cert_fetch',
+        'cert_san',
+        'cert_url',
+        'malformed',
+        'replay',
+        'signature',
+        'skill_id',
+        'timestamp',
+      ].sort(),
+    );
+  });
+});

@@ -1,0 +1,115 @@
+import { resolveVerificationSettings, VerificationConfigError } from './verification-settings';
+import { parseCertSource, verificationOptionsFromEnv } from './verification-options-from-env';
+
+describe('resolveVerificationSettings', () => {
+  it('applies the documented defaults', () => {
+    expect(resolveVerificationSettings({ production: false })).toEqual({
+      enabled: true,
+      skillIds: [],
+      certSource: 'https',
+      trustedCaFile: undefined,
+      timestampToleranceMs: 150_000,
+      skillEventToleranceMs: 3_600_000,
+      certFetchTimeoutMs: 2_000,
+      certMaxBytes: 65_536,
+      certCacheSize: 32,
+      certMaxConcurrentFetches: 8,
+      replayProtection: true,
+      replayCacheSize: 50_000,
+      production: false,
+    });
+  });
+
+  it('takes production mode from NODE_ENV when not told', () => {
+    const previous = process.env.NODE_ENV;
+    try {
+      process.env.NODE_ENV = 'production';
+      expect(() => resolveVerificationSettings({})).toThrow(/ALEXA_SKILL_ID is required/);
+      process.env.NODE_ENV = 'development';
+      expect(resolveVerificationSettings({}).production).toBe(false);
+    } finally {
+      process.env.NODE_ENV = previous;
+    }
+  });
+
+  it.each([
+    [{ enabled: false }, /ALEXA_VERIFY=false is refused when NODE_ENV=production/],
+    [{ certSource: { dir: '.dev-certs' } }, /ALEXA_CERT_SOURCE=file:<dir> is a development setting/],
+    [{ skillIds: [] }, /ALEXA_SKILL_ID is required when NODE_ENV=production/],
+    [{ skillIds: [' ', ''] }, /ALEXA_SKILL_ID is required/],
+  ])('refuses %j in production with a clear message', (options, message) => {
+    const production = { skillIds: ['amzn1.ask.skill.x'], production: true, ...options };
+    expect(() => resolveVerificationSettings(production)).toThrow(VerificationConfigError);
+    expect(() => resolveVerificationSettings(production)).toThrow(message);
+  });
+
+  it('allows the development settings outside production', () => {
+    const settings = resolveVerificationSettings({
+      enabled: false,
+      certSource: { dir: 'x' },
+      production: false,
+    });
+    expect(settings.enabled).toBe(false);
+    expect(settings.certSource).toEqual({ dir: 'x' });
+  });
+
+  it("refuses a timestamp tolerance wider than Amazon's 150 s", () => {
+    expect(() => resolveVerificationSettings({ timestampToleranceMs: 150_001, production: false })).toThrow(
+      /exceeds Amazon's 150000 ms/,
+    );
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])('refuses a cache size of %s', (value) => {
+    expect(() => resolveVerificationSettings({ certCacheSize: value, production: false })).toThrow(
+      /certCacheSize must be a positive integer/,
+    );
+  });
+
+  it('trims skill IDs and drops empty ones', () => {
+    expect(resolveVerificationSettings({ skillIds: [' a ', '', 'b'], production: false }).skillIds).toEqual([
+      'a',
+      'b',
+    ]);
+  });
+});
+
+describe('verificationOptionsFromEnv', () => {
+  it('reads every variable', () => {
+    expect(
+      verificationOptionsFromEnv({
+        NODE_ENV: 'production',
+        ALEXA_VERIFY: 'true',
+        ALEXA_SKILL_ID: 'amzn1.ask.skill.a,amzn1.ask.skill.b',
+        ALEXA_CERT_SOURCE: 'https',
+        ALEXA_TRUSTED_CA_FILE: '/etc/ca.pem',
+        ALEXA_REPLAY_PROTECTION: '0',
+      }),
+    ).toEqual({
+      production: true,
+      enabled: true,
+      skillIds: ['amzn1.ask.skill.a', 'amzn1.ask.skill.b'],
+      certSource: 'https',
+      trustedCaFile: '/etc/ca.pem',
+      replayProtection: false,
+    });
+  });
+
+  it('leaves unset and empty variables to the module defaults', () => {
+    expect(verificationOptionsFromEnv({ ALEXA_SKILL_ID: '', ALEXA_VERIFY: ' ' })).toEqual({
+      production: false,
+    });
+  });
+
+  it.each([
+    [{ ALEXA_VERIFY: 'maybe' }, /ALEXA_VERIFY must be true or false/],
+    [{ ALEXA_REPLAY_PROTECTION: 'on' }, /ALEXA_REPLAY_PROTECTION must be true or false/],
+    [{ ALEXA_CERT_SOURCE: 'http' }, /ALEXA_CERT_SOURCE must be "https" or "file:<dir>"/],
+    [{ ALEXA_CERT_SOURCE: 'file:' }, /ALEXA_CERT_SOURCE/],
+  ])('refuses %j naming the variable', (env, message) => {
+    expect(() => verificationOptionsFromEnv(env)).toThrow(message);
+  });
+
+  it('parses a file source', () => {
+    expect(parseCertSource('file:.dev-certs')).toEqual({ dir: '.dev-certs' });
+  });
+});
