@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { startFakeMusicApi } from './fake-music-api/server.ts';
 
-export { parseBehaviour, startFakeMusicApi } from './fake-music-api/server.ts';
+export { FAKE_MODES, parseBehaviour, startFakeMusicApi } from './fake-music-api/server.ts';
 export type {
   FakeBehaviour,
   FakeMode,

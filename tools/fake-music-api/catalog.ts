@@ -24,6 +24,7 @@ export const artists: readonly FakeArtist[] = [
   { id: '3WrFJ7ztbogyGnTHbHJFl2', name: 'The Beatles', genres: ['rock', 'british invasion'] },
   { id: '6olE6TJLqED3rqDCT0FyPh', name: 'Nirvana', genres: ['grunge'] },
   { id: '1vCWHaC5f2uS3yhpwWbIA6', name: 'Kraftwerk', genres: ['electronic', 'krautrock'] },
+  { id: '1dfeR4HaWDbWqFHLkxsg1d', name: 'Queen', genres: ['classic rock', 'glam rock'] },
 ];
 
 export const tracks: readonly FakeTrack[] = [
@@ -82,6 +83,20 @@ export const tracks: readonly FakeTrack[] = [
     artistId: '6olE6TJLqED3rqDCT0FyPh',
     album: 'Nevermind',
     durationMs: 301920,
+  },
+  {
+    id: '4u7EnebtmKWzUH433cf5Qv',
+    name: 'Bohemian Rhapsody',
+    artistId: '1dfeR4HaWDbWqFHLkxsg1d',
+    album: 'A Night at the Opera',
+    durationMs: 354320,
+  },
+  {
+    id: '7hQJA50XrCWABAu5v6QZ4i',
+    name: "Don't Stop Me Now",
+    artistId: '1dfeR4HaWDbWqFHLkxsg1d',
+    album: 'Jazz',
+    durationMs: 209413,
   },
   {
     id: '7fBv7CLKzipRk6EC6TWHOB',

@@ -8,7 +8,19 @@ import { artistObject, searchCatalog, trackForUri, trackObject } from './catalog
 import type { FakeTrack } from './catalog.ts';
 
 /** How the next matching requests misbehave. */
-export type FakeMode = 'slow' | 'fail' | '429' | '401' | '403' | 'hang' | 'malformed' | '204' | 'no-device';
+export const FAKE_MODES = [
+  'slow', // answer normally after delayMs
+  'fail', // status (default 503), with Retry-After when retryAfter is set
+  '429', // rate limited, Retry-After: retryAfter (default 1)
+  '401', // token rejected
+  '403', // insufficient scope
+  'hang', // never answer (close() still returns at once)
+  'malformed', // 200 with a truncated JSON body
+  'invalid', // 200 with well-formed JSON of the wrong shape
+  '204', // no content
+  'no-device', // 404 NO_ACTIVE_DEVICE, as Spotify's player endpoints answer
+] as const;
+export type FakeMode = (typeof FAKE_MODES)[number];
 
 export interface FakeBehaviour {
   /** Exact request path (no query) this applies to; every path when absent. */
@@ -78,17 +90,6 @@ interface PlayerState {
   startedAt: number;
 }
 
-const MODES: readonly string[] = [
-  'slow',
-  'fail',
-  '429',
-  '401',
-  '403',
-  'hang',
-  'malformed',
-  '204',
-  'no-device',
-];
 const SEARCH_TYPES: readonly string[] = ['artist', 'track'];
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -172,8 +173,12 @@ function toUsers(options: FakeMusicApiOptions): Map<string, FakeUser> {
 
 /** Validates a behaviour received over the control endpoint (tests call behave() with typed input). */
 export function parseBehaviour(value: unknown): FakeBehaviour {
-  if (!isRecord(value) || typeof value.mode !== 'string' || !MODES.includes(value.mode)) {
-    throw new Error(`mode must be one of ${MODES.join(', ')}`);
+  if (
+    !isRecord(value) ||
+    typeof value.mode !== 'string' ||
+    !(FAKE_MODES as readonly string[]).includes(value.mode)
+  ) {
+    throw new Error(`mode must be one of ${FAKE_MODES.join(', ')}`);
   }
   const behaviour: FakeBehaviour = { mode: value.mode as FakeMode };
   if (typeof value.path === 'string') behaviour.path = value.path;
@@ -273,6 +278,10 @@ export async function startFakeMusicApi(options: FakeMusicApiOptions = {}): Prom
         res
           .writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
           .end('{"display_name": "Ada", ');
+        return true;
+      case 'invalid':
+        // Well-formed JSON of the wrong shape (a schema violation, not a parse error).
+        json(res, 200, { id: 42, is_playing: 'yes', items: null });
         return true;
       case '204':
         noContent(res);

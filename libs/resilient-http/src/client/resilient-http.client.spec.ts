@@ -433,9 +433,11 @@ describe('ResilientHttpClient', () => {
     it('records the duration of each call, backoff included', async () => {
       const { http } = client([{ status: 503 }, { status: 200, body: '{}' }]);
       await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      const data = await registry.getSingleMetric('upstream_request_duration_seconds')!.get();
-      const sum = data.values.find((v) => v.metricName === 'upstream_request_duration_seconds_sum');
-      expect(sum?.value).toBeCloseTo(0.05, 2);
+      const text = await registry.getSingleMetricAsString('upstream_request_duration_seconds');
+      expect(text).toContain('upstream_request_duration_seconds_sum{provider="music",operation="me"} 0.05');
+      expect(text).toContain(
+        'upstream_request_duration_seconds_bucket{le="0.05",provider="music",operation="me"} 1',
+      );
     });
   });
 
