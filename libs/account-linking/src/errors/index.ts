@@ -1,0 +1,1 @@
+export { AccountLinkingErrorHandler, upstreamAccessError } from './account-linking-error.handler';

@@ -1,0 +1,94 @@
+import { Inject, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { SkillEventHandler, type SkillHandler, type SkillRequestContext } from '@lib/alexa-skill';
+import type { HandlerInput } from 'ask-sdk-core';
+import type { Response } from 'ask-sdk-model';
+import { ACCOUNT_LINKING_SETTINGS } from '../account-linking.constants';
+import type { AccountLinkingSettings } from '../account-linking-options.interface';
+import { AccountLinkingMetrics } from '../metrics/account-linking.metrics';
+import {
+  ACCOUNT_LINKING_EVENTS,
+  SKILL_EVENT_KINDS,
+  type AccountLinkingEvent,
+} from './account-linking.events';
+import { hashUserId } from './user-id-hash';
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null;
+const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const scopes = (value: unknown): readonly string[] | undefined =>
+  Array.isArray(value)
+    ? value.flatMap((p: unknown) => (isObject(p) && typeof p.scope === 'string' ? [p.scope] : []))
+    : undefined;
+
+/**
+ * Acknowledges the account-linking skill events with an empty response, logs them (user ID hashed, never
+ * the token), counts them and re-emits them as Nest events for domain modules. The skill core answers an
+ * event Amazon redelivers (same request ID) without calling this handler, so each is counted once.
+ * These events belong to this module: a team reacts through `@OnEvent(ACCOUNT_LINKING_EVENTS.*)` rather
+ * than a second handler (two handlers for one event fail at start-up).
+ */
+@SkillEventHandler(Object.keys(SKILL_EVENT_KINDS))
+export class AccountLinkingEventsHandler implements SkillHandler {
+  private readonly logger = new Logger('AccountLinking');
+
+  constructor(
+    @Inject(ACCOUNT_LINKING_SETTINGS) private readonly settings: AccountLinkingSettings,
+    private readonly metrics: AccountLinkingMetrics,
+    private readonly emitter: EventEmitter2,
+  ) {}
+
+  handle(input: HandlerInput, context: SkillRequestContext): Response {
+    const kind = SKILL_EVENT_KINDS[context.requestType];
+    if (kind) {
+      this.metrics.event(kind);
+      const event = this.toEvent(kind, context);
+      this.logger.log(
+        {
+          requestId: context.requestId,
+          event: kind,
+          user: event.userIdHash,
+          created: event.eventCreationTime,
+        },
+        'skill event',
+      );
+      try {
+        this.emitter.emit(ACCOUNT_LINKING_EVENTS[kind], event);
+      } catch (error) {
+        // A synchronous listener registered directly on the emitter threw: still acknowledge the event.
+        this.logger.error(
+          { requestId: context.requestId, event: kind, err: { type: (error as Error).name } },
+          'account-linking event listener failed',
+        );
+      }
+    }
+    return input.responseBuilder.getResponse();
+  }
+
+  private toEvent(kind: AccountLinkingEvent['event'], context: SkillRequestContext): AccountLinkingEvent {
+    const userId = asString(context.envelope.context?.System?.user?.userId);
+    const request = context.envelope.request as unknown as Json;
+    const body = isObject(request.body) ? request.body : {};
+    const event: { -readonly [K in keyof AccountLinkingEvent]: AccountLinkingEvent[K] } = {
+      event: kind,
+      requestId: context.requestId,
+      userId,
+      userIdHash: userId === undefined ? undefined : hashUserId(userId),
+      locale: asString(request.locale),
+      eventCreationTime: asString(request.eventCreationTime),
+    };
+    if (kind === 'permission_accepted' || kind === 'permission_changed') {
+      event.acceptedPermissions = scopes(body.acceptedPermissions) ?? [];
+      const person = scopes(body.acceptedPersonPermissions);
+      if (person) event.acceptedPersonPermissions = person;
+    } else if (kind === 'disabled') {
+      const status = asString(body.userInformationPersistenceStatus);
+      if (status) event.userInformationPersistenceStatus = status;
+    } else if (kind === 'linked' && this.settings.includeTokenInLinkedEvent) {
+      const token = asString(body.accessToken);
+      if (token) event.accessToken = token;
+    }
+    return Object.freeze(event);
+  }
+}

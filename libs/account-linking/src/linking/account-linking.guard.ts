@@ -1,0 +1,85 @@
+import { Inject, Logger } from '@nestjs/common';
+import {
+  SkillHandlerGuard,
+  type SkillHandlerGuardInterface,
+  type SkillHandlerTarget,
+  type SkillRequestContext,
+} from '@lib/alexa-skill';
+import type { HandlerInput } from 'ask-sdk-core';
+import type { Response } from 'ask-sdk-model';
+import { ACCOUNT_LINKING_SETTINGS } from '../account-linking.constants';
+import type { AccountLinkingSettings } from '../account-linking-options.interface';
+import { AccountLinkingMetrics } from '../metrics/account-linking.metrics';
+import { readAccessToken, type TokenShapePolicy } from '../token/access-token';
+import { LinkAccountAnswers } from './link-account.answers';
+import { linkRequirementOf, type LinkRequirement } from './requires-linked-account.decorator';
+
+type HandlerClass = SkillHandlerTarget['handlerClass'];
+
+/**
+ * Stands before every skill handler. Puts the checked access token into `context.accessToken` for every
+ * handler (personalisation), and answers for a `@RequiresLinkedAccount()` handler that has no usable token:
+ * LinkAccount card, spoken hint in the request's locale, session ended, HTTP 200 as Alexa expects.
+ * Only protected handlers are counted in the funnel metrics: the link rate is about them.
+ * Ordered early so that later guards already see the token.
+ */
+@SkillHandlerGuard({ order: -100 })
+export class AccountLinkingGuard implements SkillHandlerGuardInterface {
+  private readonly logger = new Logger('AccountLinking');
+  private readonly policy: TokenShapePolicy;
+  /** Handler class -> its requirement; bounded by the number of handler classes. */
+  private readonly requirements = new Map<HandlerClass, LinkRequirement | null>();
+
+  constructor(
+    @Inject(ACCOUNT_LINKING_SETTINGS) settings: AccountLinkingSettings,
+    private readonly metrics: AccountLinkingMetrics,
+    private readonly answers: LinkAccountAnswers,
+  ) {
+    this.policy = { check: settings.tokenShapeCheck, maxLength: settings.maxTokenLength };
+  }
+
+  check(input: HandlerInput, context: SkillRequestContext, target: SkillHandlerTarget): Response | undefined {
+    const reading = readAccessToken(context.envelope, this.policy);
+    if (reading.status === 'linked') context.accessToken = reading.token;
+
+    const requirement = this.requirementOf(target.handlerClass);
+    if (!requirement) {
+      if (reading.status === 'malformed') {
+        this.logger.warn(
+          { requestId: context.requestId, handler: target.handlerName },
+          'malformed access token ignored',
+        );
+      }
+      return undefined;
+    }
+
+    this.metrics.check(target.handlerName, reading.status);
+    if (reading.status === 'linked') return undefined;
+
+    if (reading.status === 'malformed') {
+      this.metrics.tokenFailure('malformed', requirement.provider);
+      this.metrics.card(target.handlerName, 'malformed_token');
+      this.logger.warn(
+        { requestId: context.requestId, handler: target.handlerName },
+        'malformed access token: answered with a link card',
+      );
+    } else {
+      this.metrics.tokenFailure('missing', requirement.provider);
+      this.metrics.card(target.handlerName, 'missing_token');
+      this.logger.debug(
+        { requestId: context.requestId, handler: target.handlerName },
+        'no access token: answered with a link card',
+      );
+    }
+    return this.answers.linkAccount(input, context.locale);
+  }
+
+  private requirementOf(handlerClass: HandlerClass): LinkRequirement | undefined {
+    let requirement = this.requirements.get(handlerClass);
+    if (requirement === undefined) {
+      requirement = linkRequirementOf(handlerClass) ?? null;
+      this.requirements.set(handlerClass, requirement);
+    }
+    return requirement ?? undefined;
+  }
+}

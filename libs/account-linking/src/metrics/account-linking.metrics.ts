@@ -1,0 +1,100 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { counter, METRICS_REGISTRY } from '@lib/metrics';
+import type { Counter, Registry } from 'prom-client';
+import { ACCOUNT_LINKING_SETTINGS } from '../account-linking.constants';
+import type { AccountLinkingSettings } from '../account-linking-options.interface';
+
+/** Metric names of the linking funnel: the dashboard and the alerts depend on them. */
+export const ACCOUNT_LINKING_METRIC_NAMES = {
+  checks: 'alexa_account_link_checks_total',
+  cards: 'alexa_account_link_cards_total',
+  events: 'alexa_account_link_events_total',
+  tokenFailures: 'alexa_token_failures_total',
+} as const;
+
+export type LinkCheckResult = 'linked' | 'unlinked' | 'malformed';
+export type LinkCardReason = 'missing_token' | 'token_rejected' | 'malformed_token';
+export type AccountLinkEventLabel =
+  'linked' | 'enabled' | 'disabled' | 'permission_accepted' | 'permission_changed';
+export type TokenFailureReason = 'missing' | 'malformed' | 'rejected' | 'forbidden' | 'refresh_needed';
+
+const EVENT_LABELS: readonly AccountLinkEventLabel[] = [
+  'linked',
+  'enabled',
+  'disabled',
+  'permission_accepted',
+  'permission_changed',
+];
+const TOKEN_FAILURE_REASONS: readonly TokenFailureReason[] = [
+  'missing',
+  'malformed',
+  'rejected',
+  'forbidden',
+  'refresh_needed',
+];
+
+/**
+ * The linking-funnel counters. Every label value comes from code (handler class names, provider names
+ * given to clients or options, the fixed enums above), never from the wire, so cardinality stays bounded.
+ */
+@Injectable()
+export class AccountLinkingMetrics {
+  private readonly checks: Counter<'handler' | 'result'>;
+  private readonly cards: Counter<'handler' | 'reason'>;
+  private readonly events: Counter<'event'>;
+  private readonly tokenFailures: Counter<'provider' | 'reason'>;
+  private readonly defaultProvider: string;
+
+  constructor(
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    @Inject(ACCOUNT_LINKING_SETTINGS) settings: AccountLinkingSettings,
+  ) {
+    this.defaultProvider = settings.defaultProvider;
+    this.checks = counter(registry, {
+      name: ACCOUNT_LINKING_METRIC_NAMES.checks,
+      help: 'Account-linking checks on handlers that require a linked account, by handler and result.',
+      labelNames: ['handler', 'result'],
+    });
+    this.cards = counter(registry, {
+      name: ACCOUNT_LINKING_METRIC_NAMES.cards,
+      help: 'LinkAccount cards sent, by the handler that needed the account and the reason.',
+      labelNames: ['handler', 'reason'],
+    });
+    this.events = counter(registry, {
+      name: ACCOUNT_LINKING_METRIC_NAMES.events,
+      help: 'Skill events received (each Amazon request ID once, redeliveries not counted), by event.',
+      labelNames: ['event'],
+    });
+    this.tokenFailures = counter(registry, {
+      name: ACCOUNT_LINKING_METRIC_NAMES.tokenFailures,
+      help: 'Access-token problems, by provider and reason.',
+      labelNames: ['provider', 'reason'],
+    });
+    // Series that exist from start-up, so rate() and increase() see the first event of a kind.
+    for (const event of EVENT_LABELS) this.events.inc({ event }, 0);
+    for (const reason of TOKEN_FAILURE_REASONS) {
+      this.tokenFailures.inc({ provider: this.defaultProvider, reason }, 0);
+    }
+  }
+
+  check(handler: string, result: LinkCheckResult): void {
+    this.checks.inc({ handler, result });
+  }
+
+  card(handler: string, reason: LinkCardReason): void {
+    this.cards.inc({ handler, reason });
+  }
+
+  event(event: AccountLinkEventLabel): void {
+    this.events.inc({ event });
+  }
+
+  /**
+   * Counts a token problem. Domain clients may call it too, e.g. with `refresh_needed` when an upstream says
+   * the token expired (Alexa refreshes linked tokens itself; the count shows how often it was too late).
+   * @param provider code-given provider name; the module's `defaultProvider` when omitted
+   */
+  tokenFailure(reason: TokenFailureReason, provider: string = this.defaultProvider): void {
+    this.tokenFailures.inc({ provider, reason });
+  }
+}

@@ -1,0 +1,124 @@
+import { type DynamicModule, Inject, Injectable, Module } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import {
+  ACCOUNT_LINKING_EVENTS,
+  type AccountLinkingEvent,
+  type LinkedSkillRequestContext,
+  RequiresLinkedAccount,
+} from '@lib/account-linking';
+import { escapeSsml, IntentHandler, type SkillHandler, type SkillRequestContext } from '@lib/alexa-skill';
+import { AccessForbiddenError, AccessTokenRejectedError } from '@lib/resilient-http';
+import type { HandlerInput } from 'ask-sdk-core';
+import type { Response } from 'ask-sdk-model';
+
+export const UPSTREAM_URL = Symbol('UPSTREAM_URL');
+
+/** What the handlers saw, so tests can assert that a handler ran (or not) and with which token. */
+@Injectable()
+export class TokenProbe {
+  readonly seen: Array<{ handler: string; token: string | undefined }> = [];
+
+  record(handler: string, token: string | undefined): void {
+    this.seen.push({ handler, token });
+  }
+}
+
+/** Protected at class level; calls a real upstream with the token, like a domain client would. */
+@IntentHandler('WhoAmIIntent')
+@RequiresLinkedAccount({ provider: 'profile' })
+export class WhoAmIIntentHandler implements SkillHandler {
+  constructor(
+    private readonly probe: TokenProbe,
+    @Inject(UPSTREAM_URL) private readonly upstreamUrl: string,
+  ) {}
+
+  async handle(input: HandlerInput, context: LinkedSkillRequestContext): Promise<Response> {
+    this.probe.record(WhoAmIIntentHandler.name, context.accessToken);
+    const res = await fetch(`${this.upstreamUrl}/me`, {
+      headers: { authorization: `Bearer ${context.accessToken}` },
+    });
+    if (res.status === 401) throw new AccessTokenRejectedError('profile', 'me');
+    if (res.status === 403) throw new AccessForbiddenError('profile', 'me');
+    const profile = (await res.json()) as { name: string };
+    return input.responseBuilder
+      .speak(escapeSsml(`You are ${profile.name}.`))
+      .withShouldEndSession(true)
+      .getResponse();
+  }
+}
+
+/** Protected on its handle method; names no provider (the module's default is used). */
+@IntentHandler('PlaylistsIntent')
+export class PlaylistsIntentHandler implements SkillHandler {
+  constructor(private readonly probe: TokenProbe) {}
+
+  @RequiresLinkedAccount()
+  handle(input: HandlerInput, context: LinkedSkillRequestContext): Response {
+    this.probe.record(PlaylistsIntentHandler.name, context.accessToken);
+    return input.responseBuilder.speak('You have two playlists.').getResponse();
+  }
+}
+
+/** Not protected: greets linked users personally. */
+@IntentHandler('GreetIntent')
+export class GreetIntentHandler implements SkillHandler {
+  constructor(private readonly probe: TokenProbe) {}
+
+  handle(input: HandlerInput, context: SkillRequestContext): Response {
+    this.probe.record(GreetIntentHandler.name, context.accessToken);
+    return input.responseBuilder
+      .speak(context.accessToken ? 'Welcome back!' : 'Hello, stranger!')
+      .getResponse();
+  }
+}
+
+/** A domain module reacting to account-linking events (e.g. to warm a profile cache on link). */
+@Injectable()
+export class LinkingEventsListener {
+  readonly received: Array<{ name: string; event: AccountLinkingEvent }> = [];
+
+  @OnEvent(ACCOUNT_LINKING_EVENTS.linked)
+  onLinked(event: AccountLinkingEvent): void {
+    this.received.push({ name: ACCOUNT_LINKING_EVENTS.linked, event });
+  }
+
+  @OnEvent(ACCOUNT_LINKING_EVENTS.enabled)
+  onEnabled(event: AccountLinkingEvent): void {
+    this.received.push({ name: ACCOUNT_LINKING_EVENTS.enabled, event });
+  }
+
+  @OnEvent(ACCOUNT_LINKING_EVENTS.disabled)
+  onDisabled(event: AccountLinkingEvent): void {
+    this.received.push({ name: ACCOUNT_LINKING_EVENTS.disabled, event });
+  }
+
+  @OnEvent(ACCOUNT_LINKING_EVENTS.permission_accepted)
+  onPermissionAccepted(event: AccountLinkingEvent): void {
+    this.received.push({ name: ACCOUNT_LINKING_EVENTS.permission_accepted, event });
+  }
+
+  @OnEvent(ACCOUNT_LINKING_EVENTS.permission_changed)
+  onPermissionChanged(event: AccountLinkingEvent): void {
+    this.received.push({ name: ACCOUNT_LINKING_EVENTS.permission_changed, event });
+  }
+}
+
+const intentHandlers = [WhoAmIIntentHandler, PlaylistsIntentHandler, GreetIntentHandler];
+const listeners = [LinkingEventsListener];
+const services = [TokenProbe];
+
+/** A domain module that uses account linking only through its public surface. */
+@Module({})
+export class LinkingTestDomainModule {
+  static forUpstream(upstreamUrl: string): DynamicModule {
+    return {
+      module: LinkingTestDomainModule,
+      providers: [
+        ...intentHandlers,
+        ...listeners,
+        ...services,
+        { provide: UPSTREAM_URL, useValue: upstreamUrl },
+      ],
+    };
+  }
+}
