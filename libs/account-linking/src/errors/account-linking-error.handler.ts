@@ -8,6 +8,7 @@ import { AccessForbiddenError, AccessTokenRejectedError } from '@lib/resilient-h
 import type { HandlerInput } from 'ask-sdk-core';
 import type { Response } from 'ask-sdk-model';
 import { LinkAccountAnswers } from '../linking/link-account.answers';
+import { allowsSpeech } from '../linking/speechless-requests';
 import { AccountLinkingMetrics } from '../metrics/account-linking.metrics';
 
 /** How deep `error.cause` is followed: a domain service may wrap the client's error once or twice. */
@@ -58,12 +59,14 @@ export class AccountLinkingErrorHandler implements SkillErrorHandlerInterface {
     };
     if (cause instanceof AccessTokenRejectedError) {
       this.metrics.tokenFailure('rejected', provider);
+      this.logger.log(facts, 'access token rejected upstream (401)');
+      if (!allowsSpeech(context.requestType)) return input.responseBuilder.getResponse();
       this.metrics.card(context.handlerName, 'token_rejected');
-      this.logger.log(facts, 'access token rejected upstream (401): answered with a link card');
       return this.answers.linkAccount(input, context.locale);
     }
     this.metrics.tokenFailure('forbidden', provider);
-    this.logger.warn(facts, 'linked account refused upstream (403): answered without a card');
+    this.logger.warn(facts, 'linked account refused upstream (403)');
+    if (!allowsSpeech(context.requestType)) return input.responseBuilder.getResponse();
     return this.answers.accessForbidden(input, context.locale);
   }
 }

@@ -28,13 +28,13 @@ function setUp(options: AccountLinkingModuleOptions = {}) {
   const settings = resolveAccountLinkingSettings(options);
   const metrics = new AccountLinkingMetrics(registry, settings);
   const guard = new AccountLinkingGuard(settings, metrics, new LinkAccountAnswers(settings));
-  const run = (handlerClass: new () => unknown, token: unknown, locale = 'en-US') => {
+  const run = (handlerClass: new () => unknown, token: unknown, locale = 'en-US', type = 'IntentRequest') => {
     const envelope = {
       version: '1.0',
       context: { System: { user: { userId: 'u', accessToken: token } } },
-      request: { type: 'IntentRequest', requestId: 'r-1', locale },
+      request: { type, requestId: 'r-1', locale },
     } as unknown as RequestEnvelope;
-    const context = new SkillRequestContext(envelope, 'r-1', 'IntentRequest', 'X', locale, Date.now() + 7000);
+    const context = new SkillRequestContext(envelope, 'r-1', type, 'X', locale, Date.now() + 7000);
     const input = { requestEnvelope: envelope, responseBuilder: ResponseFactory.init() } as HandlerInput;
     const answer = guard.check(input, context, { handlerClass, handlerName: handlerClass.name });
     return { answer, context };
@@ -131,5 +131,14 @@ describe('AccountLinkingGuard', () => {
     const { answer, context } = run(ProtectedHandler, 'two words');
     expect(answer).toBeUndefined();
     expect(context.accessToken).toBe('two words');
+  });
+
+  it('answers without speech or card where Alexa allows none, e.g. an AudioPlayer request', async () => {
+    const { run, value } = setUp();
+    const { answer } = run(ProtectedHandler, undefined, 'en-US', 'AudioPlayer.PlaybackNearlyFinished');
+    expect(answer).toEqual({});
+    expect(await value('alexa_account_link_checks_total', { result: 'unlinked' })).toBe(1);
+    expect(await value('alexa_token_failures_total', { provider: 'music', reason: 'missing' })).toBe(1);
+    expect(await value('alexa_account_link_cards_total', {})).toBe(0);
   });
 });

@@ -13,13 +13,15 @@ import { AccountLinkingMetrics } from '../metrics/account-linking.metrics';
 import { readAccessToken, type TokenShapePolicy } from '../token/access-token';
 import { LinkAccountAnswers } from './link-account.answers';
 import { linkRequirementOf, type LinkRequirement } from './requires-linked-account.decorator';
+import { allowsSpeech } from './speechless-requests';
 
 type HandlerClass = SkillHandlerTarget['handlerClass'];
 
 /**
  * Stands before every skill handler. Puts the checked access token into `context.accessToken` for every
  * handler (personalisation), and answers for a `@RequiresLinkedAccount()` handler that has no usable token:
- * LinkAccount card, spoken hint in the request's locale, session ended, HTTP 200 as Alexa expects.
+ * LinkAccount card, spoken hint in the request's locale, session ended, HTTP 200 as Alexa expects (an empty
+ * answer where Alexa allows no speech, e.g. AudioPlayer requests).
  * Only protected handlers are counted in the funnel metrics: the link rate is about them.
  * Ordered early so that later guards already see the token.
  */
@@ -56,21 +58,14 @@ export class AccountLinkingGuard implements SkillHandlerGuardInterface {
     this.metrics.check(target.handlerName, reading.status);
     if (reading.status === 'linked') return undefined;
 
-    if (reading.status === 'malformed') {
-      this.metrics.tokenFailure('malformed', requirement.provider);
-      this.metrics.card(target.handlerName, 'malformed_token');
-      this.logger.warn(
-        { requestId: context.requestId, handler: target.handlerName },
-        'malformed access token: answered with a link card',
-      );
-    } else {
-      this.metrics.tokenFailure('missing', requirement.provider);
-      this.metrics.card(target.handlerName, 'missing_token');
-      this.logger.debug(
-        { requestId: context.requestId, handler: target.handlerName },
-        'no access token: answered with a link card',
-      );
-    }
+    const malformed = reading.status === 'malformed';
+    this.metrics.tokenFailure(malformed ? 'malformed' : 'missing', requirement.provider);
+    const facts = { requestId: context.requestId, handler: target.handlerName };
+    if (malformed) this.logger.warn(facts, 'malformed access token: treated as missing');
+    else this.logger.debug(facts, 'no access token');
+    // Speech and cards are not allowed here (e.g. AudioPlayer requests): answer, but say nothing.
+    if (!allowsSpeech(context.requestType)) return input.responseBuilder.getResponse();
+    this.metrics.card(target.handlerName, malformed ? 'malformed_token' : 'missing_token');
     return this.answers.linkAccount(input, context.locale);
   }
 
