@@ -215,6 +215,25 @@ describe('account linking (real app, real upstream)', () => {
         }),
       ).toBe(0);
     });
+    it('turns the 401 and 403 errors of the real resilient client into answers, labelled with its provider', async () => {
+      const changed = await during(async () => {
+        const ok = await t.alexa(alexaRequest().intent('ProfileViaClientIntent').linked(TOKENS.valid));
+        expect(ok.json().response.outputSpeech.ssml).toBe('<speak>Hi Ada.</speak>');
+        const revoked = await t.alexa(alexaRequest().intent('ProfileViaClientIntent').linked(TOKENS.revoked));
+        expect(revoked.json().response).toEqual(LINK_CARD_EN);
+        const narrow = await t.alexa(alexaRequest().intent('ProfileViaClientIntent').linked(TOKENS.narrow));
+        expect(narrow.json().response.card).toBeUndefined();
+        expect(narrow.json().response.outputSpeech.ssml).toContain("isn't allowed to do that");
+      });
+      expect(changed('alexa_token_failures_total', { provider: 'profile-api', reason: 'rejected' })).toBe(1);
+      expect(changed('alexa_token_failures_total', { provider: 'profile-api', reason: 'forbidden' })).toBe(1);
+      expect(
+        changed('alexa_account_link_cards_total', {
+          handler: 'ProfileViaClientIntentHandler',
+          reason: 'token_rejected',
+        }),
+      ).toBe(1);
+    });
   });
 
   describe('a handler that does not require linking', () => {

@@ -7,9 +7,16 @@ import {
   RequiresLinkedAccount,
 } from '@lib/account-linking';
 import { escapeSsml, IntentHandler, type SkillHandler, type SkillRequestContext } from '@lib/alexa-skill';
-import { AccessForbiddenError, AccessTokenRejectedError } from '@lib/resilient-http';
+import {
+  AccessForbiddenError,
+  AccessTokenRejectedError,
+  InjectResilientClient,
+  ResilientHttpClient,
+  ResilientHttpModule,
+} from '@lib/resilient-http';
 import type { HandlerInput } from 'ask-sdk-core';
 import type { Response } from 'ask-sdk-model';
+import { z } from 'zod';
 
 export const UPSTREAM_URL = Symbol('UPSTREAM_URL');
 
@@ -44,6 +51,27 @@ export class WhoAmIIntentHandler implements SkillHandler {
       .speak(escapeSsml(`You are ${profile.name}.`))
       .withShouldEndSession(true)
       .getResponse();
+  }
+}
+
+const PROFILE_API = 'profile-api';
+const profileSchema = z.object({ name: z.string() });
+
+/**
+ * Protected, and calls the same upstream through the real resilient client, whose typed 401/403 errors
+ * carry the provider name the client was declared with.
+ */
+@IntentHandler('ProfileViaClientIntent')
+@RequiresLinkedAccount({ provider: PROFILE_API })
+export class ProfileViaClientIntentHandler implements SkillHandler {
+  constructor(@InjectResilientClient(PROFILE_API) private readonly http: ResilientHttpClient) {}
+
+  async handle(input: HandlerInput, context: LinkedSkillRequestContext): Promise<Response> {
+    const profile = await this.http.getJson('me', '/me', profileSchema, {
+      accessToken: context.accessToken,
+      deadline: context.deadline,
+    });
+    return input.responseBuilder.speak(escapeSsml(`Hi ${profile.name}.`)).getResponse();
   }
 }
 
@@ -103,7 +131,12 @@ export class LinkingEventsListener {
   }
 }
 
-const intentHandlers = [WhoAmIIntentHandler, PlaylistsIntentHandler, GreetIntentHandler];
+const intentHandlers = [
+  WhoAmIIntentHandler,
+  ProfileViaClientIntentHandler,
+  PlaylistsIntentHandler,
+  GreetIntentHandler,
+];
 const listeners = [LinkingEventsListener];
 const services = [TokenProbe];
 
@@ -113,6 +146,14 @@ export class LinkingTestDomainModule {
   static forUpstream(upstreamUrl: string): DynamicModule {
     return {
       module: LinkingTestDomainModule,
+      imports: [
+        ResilientHttpModule.forFeature({
+          name: PROFILE_API,
+          baseURL: upstreamUrl,
+          retry: false,
+          circuitBreaker: false,
+        }),
+      ],
       providers: [
         ...intentHandlers,
         ...listeners,
