@@ -21,6 +21,7 @@ export { isAlexaRedelivery } from './replay';
 export type { ReplayStore } from './replay';
 export type { Clock } from './clock';
 export type { CertificateSource } from './certificate-source';
+export type { SigningCertificate } from './certificate-chain';
 export { HttpsCertificateSource, FileCertificateSource } from './certificate-source';
 export type { TrustStore } from './trust-store';
 export { PemTrustStore } from './trust-store';

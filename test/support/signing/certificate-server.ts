@@ -10,7 +10,9 @@ export type Behaviour =
   /** Headers sent, body never finished (a download that hangs). */
   | { readonly kind: 'hang' }
   /** `size` bytes of PEM-looking text, beyond any sane cap. */
-  | { readonly kind: 'huge'; readonly size: number };
+  | { readonly kind: 'huge'; readonly size: number }
+  /** Serves `body` once `gate` settles (to hold a download while requests pile up). */
+  | { readonly kind: 'gated'; readonly body: string; readonly gate: Promise<unknown> };
 
 /**
  * A real HTTPS server on 127.0.0.1 standing in for `s3.amazonaws.com`: its own test CA signs its certificate
@@ -79,6 +81,11 @@ export class CertificateServer {
         return;
       case 'status':
         res.writeHead(behaviour.status, { 'content-type': 'text/plain' }).end('no');
+        return;
+      case 'gated':
+        void behaviour.gate.then(() =>
+          res.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(behaviour.body),
+        );
         return;
       case 'hang':
         res.writeHead(200, { 'content-type': 'application/x-pem-file' });

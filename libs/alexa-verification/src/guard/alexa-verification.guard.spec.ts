@@ -106,6 +106,7 @@ describe('AlexaVerificationGuard', () => {
 
   it('lets everything pass when verification is off, and says so at start-up', () => {
     const g = guard(false);
+    g.onApplicationBootstrap();
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('verification is OFF'));
     expect(g.canActivate(contextFor(SkillController, request()))).toBe(true);
     expect(verify).not.toHaveBeenCalled();

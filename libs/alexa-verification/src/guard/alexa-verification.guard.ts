@@ -6,6 +6,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  type OnApplicationBootstrap,
   type RawBodyRequest,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -29,7 +30,7 @@ const FAILURE_BODY = Object.freeze({ error: 'request verification failed' });
  * check at warn level (never the body, signature or URL) and counts it in `alexa_verification_failures_total`.
  */
 @Injectable()
-export class AlexaVerificationGuard implements CanActivate {
+export class AlexaVerificationGuard implements CanActivate, OnApplicationBootstrap {
   private readonly logger = new Logger('AlexaVerification');
   private readonly failures: Counter<'check'>;
   private readonly enabled: boolean;
@@ -48,8 +49,13 @@ export class AlexaVerificationGuard implements CanActivate {
     });
     // Every series exists from the start, so rate() and alerts see zeros rather than gaps.
     for (const check of VERIFICATION_CHECKS) this.failures.inc({ check }, 0);
-    if (!this.enabled)
+  }
+
+  /** Said once at start-up, when the application's logger is in place. */
+  onApplicationBootstrap(): void {
+    if (!this.enabled) {
       this.logger.warn('Alexa request verification is OFF (ALEXA_VERIFY=false): development only');
+    }
   }
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {

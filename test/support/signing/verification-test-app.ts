@@ -1,0 +1,133 @@
+import type { DynamicModule, ModuleMetadata } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import {
+  AlexaVerificationModule,
+  CERTIFICATE_SOURCE,
+  CLOCK,
+  VERIFICATION_CHECKS,
+  verificationOptionsFromEnv,
+  type CertificateSource,
+  type Clock,
+  type VerificationCheck,
+} from '@lib/alexa-verification';
+import { MetricsServer } from '@lib/metrics';
+import { createFastifyAdapter } from '@lib/service-runtime';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from '../../../apps/skill-service/src/app.module';
+import { loadConfig } from '../../../apps/skill-service/src/config/env.schema';
+import { LogCapture, metricValue } from '../test-app';
+import type { SignedRequest } from './signed-request';
+
+export interface VerificationTestAppOptions {
+  /** Environment on top of the test defaults (`ALEXA_SKILL_ID`, `ALEXA_TRUSTED_CA_FILE`, ...). */
+  env?: Record<string, string>;
+  /** Replaces the clock (DI override of `CLOCK`). */
+  clock?: Clock;
+  /** Replaces the certificate source (DI override of `CERTIFICATE_SOURCE`). */
+  certificateSource?: CertificateSource;
+  /** More modules (test controllers, a domain module). */
+  imports?: ModuleMetadata['imports'];
+  /** Replace further providers by token before the app is built. */
+  overrides?: ReadonlyArray<readonly [token: unknown, value: unknown]>;
+}
+
+export interface Reply {
+  readonly statusCode: number;
+  readonly body: string;
+  json(): any;
+}
+
+export interface VerificationTestApp {
+  readonly app: NestFastifyApplication;
+  readonly logs: LogCapture;
+  readonly endpoint: string;
+  send(request: SignedRequest, url?: string): Promise<Reply>;
+  /** `alexa_verification_failures_total` by check, read from the management server. */
+  failures(): Promise<Record<VerificationCheck, number>>;
+  close(): Promise<void>;
+}
+
+/** Whether the app already imports the verification module itself (so tests must not add a second one). */
+function appWiresVerification(module: DynamicModule): boolean {
+  return (module.imports ?? []).some(
+    (imported) => (imported as DynamicModule | undefined)?.module === AlexaVerificationModule,
+  );
+}
+
+/**
+ * The real application (AppModule, the Fastify adapter with the service's limits, raw body on) built through
+ * `Test.createTestingModule`, so a test can replace the clock and the certificate source through DI. Until
+ * the app imports `AlexaVerificationModule` itself, this adds it with the same options the environment gives.
+ */
+export async function createVerificationTestApp(
+  options: VerificationTestAppOptions = {},
+): Promise<VerificationTestApp> {
+  const env = {
+    NODE_ENV: 'test',
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'info',
+    PORT: '0',
+    METRICS_PORT: '0',
+    METRICS_HOST: '127.0.0.1',
+    ...options.env,
+  };
+  const config = loadConfig(env);
+  const logs = new LogCapture();
+  const probe = AppModule.forRoot(config, {});
+  const verification = appWiresVerification(probe)
+    ? []
+    : [AlexaVerificationModule.forRoot(verificationOptionsFromEnv(env))];
+  let builder = Test.createTestingModule({
+    imports: [
+      AppModule.forRoot(config, {
+        imports: [...verification, ...(options.imports ?? [])],
+        logDestination: logs,
+      }),
+    ],
+  });
+  if (options.clock) builder = builder.overrideProvider(CLOCK).useValue(options.clock);
+  if (options.certificateSource) {
+    builder = builder.overrideProvider(CERTIFICATE_SOURCE).useValue(options.certificateSource);
+  }
+  for (const [token, value] of options.overrides ?? []) {
+    builder = builder.overrideProvider(token as string).useValue(value);
+  }
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(
+    createFastifyAdapter({
+      bodyLimit: config.BODY_LIMIT_BYTES,
+      requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: config.KEEP_ALIVE_TIMEOUT_MS,
+    }),
+    { rawBody: true, bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const endpoint = config.ALEXA_ENDPOINT_PATH;
+  return {
+    app,
+    logs,
+    endpoint,
+    async send(request, url = endpoint) {
+      const res = await app.inject({
+        method: 'POST',
+        url,
+        headers: request.headers,
+        payload: request.payload,
+      });
+      return { statusCode: res.statusCode, body: res.body, json: () => res.json() };
+    },
+    async failures() {
+      const port = app.get(MetricsServer).port();
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const counts = {} as Record<VerificationCheck, number>;
+      for (const check of VERIFICATION_CHECKS) {
+        counts[check] = metricValue(text, 'alexa_verification_failures_total', { check });
+      }
+      return counts;
+    },
+    close: () => app.close(),
+  };
+}
