@@ -1,4 +1,4 @@
-import { AccountLinkingModule, hashUserId } from '@lib/account-linking';
+import { hashUserId } from '@lib/account-linking';
 import { alexaRequest, DEFAULT_USER_ID } from '../../tools/alexa-request/envelope.ts';
 import { createTestApp, metricValue, type TestApp } from '../support/test-app';
 import { LinkingTestDomainModule, LinkingEventsListener, TokenProbe } from './linking-test-domain.module';
@@ -43,10 +43,8 @@ describe('account linking (real app, real upstream)', () => {
     upstream = await new LinkingTestUpstream().start();
     t = await createTestApp({
       env: { LOG_LEVEL: 'trace' },
-      imports: [
-        AccountLinkingModule.forRoot({ defaultProvider: 'test-default' }),
-        LinkingTestDomainModule.forUpstream(upstream.url),
-      ],
+      accountLinking: { defaultProvider: 'test-default' },
+      imports: [LinkingTestDomainModule.forUpstream(upstream.url)],
     });
     probe = t.app.get(TokenProbe);
     listener = t.app.get(LinkingEventsListener);
@@ -349,16 +347,13 @@ describe('account linking with module options', () => {
   beforeAll(async () => {
     upstream = await new LinkingTestUpstream().start();
     t = await createTestApp({
-      imports: [
-        AccountLinkingModule.forRootAsync({
-          useFactory: () => ({
-            texts: { 'de-DE': { linkAccount: 'Bitte verknüpfe zuerst dein Konto in der Alexa-App.' } },
-            tokenShapeCheck: false,
-            includeTokenInLinkedEvent: true,
-          }),
-        }),
-        LinkingTestDomainModule.forUpstream(upstream.url),
-      ],
+      accountLinking: {
+        texts: { 'de-DE': { linkAccount: 'Bitte verknüpfe zuerst dein Konto in der Alexa-App.' } },
+        tokenShapeCheck: false,
+        includeTokenInLinkedEvent: true,
+        defaultProvider: 'default',
+      },
+      imports: [LinkingTestDomainModule.forUpstream(upstream.url)],
     });
   });
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import type { ModuleMetadata } from '@nestjs/common';
+import type { AccountLinkingModuleOptions } from '@lib/account-linking';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MetricsServer } from '@lib/metrics';
 import { Writable } from 'node:stream';
@@ -28,6 +29,8 @@ export interface TestAppOptions {
   /** Environment variables on top of the test defaults. */
   env?: Record<string, string>;
   imports?: ModuleMetadata['imports'];
+  /** Account-linking options (the app always wires the module). */
+  accountLinking?: AccountLinkingModuleOptions;
 }
 
 export interface TestApp {
@@ -55,7 +58,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.env,
   });
   const logs = new LogCapture();
-  const app = await createApp(config, { imports: options.imports, logDestination: logs });
+  const app = await createApp(config, {
+    imports: options.imports,
+    logDestination: logs,
+    accountLinking: options.accountLinking,
+  });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const endpoint = config.ALEXA_ENDPOINT_PATH;

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { AccountLinkingModule, type AccountLinkingModuleOptions } from '@lib/account-linking';
 import { AlexaSkillModule, skillRequestReport } from '@lib/alexa-skill';
 import { MetricsModule } from '@lib/metrics';
 import { HealthModule, ServiceLoggingModule } from '@lib/service-runtime';
@@ -11,6 +12,8 @@ export interface AppModuleExtras {
   imports?: ModuleMetadata['imports'];
   /** Where log lines go (tests capture them). @default stdout */
   logDestination?: DestinationStream;
+  /** Account-linking options on top of the app's (tests). */
+  accountLinking?: AccountLinkingModuleOptions;
 }
 
 /**
@@ -45,6 +48,7 @@ export class AppModule {
           deadlineMs: config.ALEXA_DEADLINE_MS,
           maxResponseBytes: config.ALEXA_MAX_RESPONSE_BYTES,
         }),
+        AccountLinkingModule.forRoot({ defaultProvider: 'music', ...extras.accountLinking }),
         ...(extras.imports ?? []),
       ],
     };
