@@ -1,0 +1,112 @@
+// Drives one server with autocannon (programmatic API) and reads its CPU time around the measured window.
+import autocannon from 'autocannon';
+import { cpuMicros, processMemory } from './proc.ts';
+import type { RequestSource } from './requests.ts';
+
+export interface LoadFigures {
+  connections: number;
+  /** Responses received (any status). */
+  requests: number;
+  /** Socket errors, timeouts and non-2xx answers. */
+  errors: number;
+  statusCodes: Record<string, number>;
+  elapsedSec: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Server CPU (user + system) over the window divided by the responses; null without /proc. */
+  cpuUsPerRequest: number | null;
+  /** The server's RSS right after the window, in MB. */
+  rssMb: number | null;
+  /** Extra processes (e.g. the fake upstream): their CPU per request over the same window. */
+  sideCpuUsPerRequest?: Record<string, number | null>;
+}
+
+export interface DriveOptions {
+  url: string;
+  connections: number;
+  /** Requests to send; the window lasts as long as they take (sized from the measured rate). */
+  amount: number;
+  source: RequestSource;
+  /** The server process measured. */
+  pid: number;
+  /** Other processes whose CPU is read over the same window, by name. */
+  sidePids?: Record<string, number>;
+}
+
+/** Sends `amount` requests over `connections` keep-alive connections and measures the server. */
+export async function drive(options: DriveOptions): Promise<LoadFigures> {
+  const { url, connections, source, pid } = options;
+  const amount = Math.max(options.amount, connections);
+  const sideBefore = Object.fromEntries(
+    Object.entries(options.sidePids ?? {}).map(([name, sidePid]) => [name, cpuMicros(sidePid)]),
+  );
+  const cpuBefore = cpuMicros(pid);
+  const started = performance.now();
+  let lastResponse = started;
+  // autocannon's own histogram keeps whole milliseconds; its response event carries the exact time.
+  const latencies = new Float64Array(amount + connections * 2);
+  let recorded = 0;
+  const instance = autocannon({
+    url,
+    connections,
+    amount,
+    timeout: 10,
+    // The run ends at the first sample tick after the last response: keep that tail short.
+    sampleInt: 100,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          const next = source.next();
+          request.body = next.body;
+          // A copy: autocannon adds Content-Length to the object it is given.
+          request.headers = { ...next.headers };
+          return request;
+        },
+      },
+    ],
+  });
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTimeMs: number) => {
+    lastResponse = performance.now();
+    if (recorded < latencies.length) latencies[recorded++] = responseTimeMs;
+  });
+  const result = await instance;
+  const cpuAfter = cpuMicros(pid);
+  const memory = processMemory(pid);
+  const elapsedSec = Math.max(lastResponse - started, 1) / 1000;
+  const statusCodes = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count]),
+  );
+  const sorted = latencies.subarray(0, recorded).sort();
+  const responses = Object.values(statusCodes).reduce((sum, count) => sum + count, 0);
+  const perRequest = (before: number | undefined, after: number | undefined): number | null =>
+    before === undefined || after === undefined || responses === 0 ? null : (after - before) / responses;
+  const figures: LoadFigures = {
+    connections,
+    requests: responses,
+    errors: result.errors + result.non2xx + result.mismatches,
+    statusCodes,
+    elapsedSec,
+    rps: responses / elapsedSec,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    cpuUsPerRequest: perRequest(cpuBefore, cpuAfter),
+    rssMb: memory?.rssMb ?? null,
+  };
+  if (options.sidePids) {
+    figures.sideCpuUsPerRequest = Object.fromEntries(
+      Object.entries(options.sidePids).map(([name, sidePid]) => [
+        name,
+        perRequest(sideBefore[name], cpuMicros(sidePid)),
+      ]),
+    );
+  }
+  return figures;
+}
+
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+}

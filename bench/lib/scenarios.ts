@@ -1,0 +1,364 @@
+// The servers under test and how each one is started and checked before it is measured.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchOptions, ScenarioKey } from './options.ts';
+import {
+  BENCH_ACCESS_TOKEN,
+  DEFAULT_SKILL_ID,
+  type PreparedRequest,
+  type RequestKind,
+  type RequestSource,
+  type Signer,
+  unsignedSource,
+} from './requests.ts';
+import { freePort, ServerProcess, type ServerSpec } from './server-process.ts';
+
+export interface DevCertificates {
+  readonly dir: string;
+  readonly caFile: string;
+}
+
+export interface BenchContext {
+  readonly root: string;
+  readonly dist: string;
+  readonly resultsDir: string;
+  /** The type-stripped servers (`<name>.mjs`, see compile-servers.ts). */
+  readonly serversDir: string;
+  readonly options: BenchOptions;
+  /** Absent when the signing tools are not in the repository yet. */
+  readonly signer: Signer | undefined;
+  readonly certs: DevCertificates | undefined;
+  /** Why signed scenarios cannot run, when they cannot. */
+  readonly signingUnavailable: string | undefined;
+  log(line: string): void;
+}
+
+/** A prerequisite another part of the project has not delivered yet: the scenario is skipped, not failed. */
+export class NotAvailableYet extends Error {
+  override readonly name = 'NotAvailableYet';
+}
+
+/** A server answered the sanity request wrongly: a real failure. */
+export class SanityFailure extends Error {
+  override readonly name = 'SanityFailure';
+}
+
+export interface RunningServer {
+  readonly server: ServerProcess;
+  readonly url: string;
+  readonly metricsUrl: string | undefined;
+  /** Helper processes (the fake upstream), measured alongside. */
+  readonly side: Record<string, ServerProcess>;
+  /** Prepares `count` requests of this scenario's kind (signing them when the scenario is signed). */
+  requests(count: number): Promise<RequestSource>;
+  stop(): Promise<void>;
+}
+
+export interface Scenario {
+  readonly id: number;
+  readonly key: ScenarioKey;
+  readonly title: string;
+  /** One line on what is measured and how. */
+  readonly description: string;
+  readonly kind: RequestKind;
+  readonly signed: boolean;
+  /** Starts the server (and helpers) and proves it answers correctly; throws NotAvailableYet or SanityFailure. */
+  start(ctx: BenchContext, rep: number, options?: StartOptions): Promise<RunningServer>;
+}
+
+export interface StartOptions {
+  /** Extra environment for the service (e.g. a simulated certificate download delay). */
+  env?: Record<string, string>;
+  /** Skip the sanity requests (the cold burst needs a cold certificate cache). */
+  skipSanity?: boolean;
+}
+
+const WELCOME_FRAGMENT = 'Welcome';
+
+function stdoutFile(ctx: BenchContext, name: string, rep: number): string {
+  return ctx.options.keepLogs ? join(ctx.resultsDir, 'logs', `${name}-rep${rep}.log`) : '/dev/null';
+}
+
+function nodeArgs(ctx: BenchContext, key: ScenarioKey): string[] {
+  return ctx.options.profile.has(key)
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${join(ctx.resultsDir, 'profiles')}`,
+        `--cpu-prof-name=${key}-${Date.now()}.cpuprofile`,
+      ]
+    : [];
+}
+
+async function post(url: string, request: PreparedRequest): Promise<{ status: number; text: string }> {
+  try {
+    const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body });
+    return { status: response.status, text: await response.text() };
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause;
+    throw new SanityFailure(`POST ${url} failed: ${cause instanceof Error ? cause.message : String(error)}`);
+  }
+}
+
+function snippet(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
+
+async function expectWelcome(url: string, request: PreparedRequest, what: string): Promise<void> {
+  const { status, text } = await post(url, request);
+  if (status !== 200 || !text.includes(WELCOME_FRAGMENT)) {
+    throw new SanityFailure(`${what}: expected 200 with the welcome, got ${status} ${snippet(text)}`);
+  }
+}
+
+function referenceScenario(
+  id: number,
+  key: ScenarioKey,
+  title: string,
+  description: string,
+  script: string,
+): Scenario {
+  return {
+    id,
+    key,
+    title,
+    description,
+    kind: 'launch',
+    signed: false,
+    async start(ctx, rep) {
+      const port = await freePort();
+      const server = new ServerProcess({
+        name: key,
+        script: join(ctx.serversDir, script),
+        env: { PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
+        nodeArgs: nodeArgs(ctx, key),
+        port,
+        stdoutFile: stdoutFile(ctx, key, rep),
+      });
+      await server.start();
+      const url = `http://127.0.0.1:${port}/alexa`;
+      const running: RunningServer = {
+        server,
+        url,
+        metricsUrl: undefined,
+        side: {},
+        requests: () => Promise.resolve(unsignedSource('launch')),
+        stop: async () => {
+          await server.stop();
+        },
+      };
+      try {
+        await expectWelcome(url, unsignedSource('launch').next(), title);
+      } catch (error) {
+        await running.stop();
+        throw error;
+      }
+      return running;
+    },
+  };
+}
+
+interface ServiceSetup {
+  verify: boolean;
+  music: boolean;
+}
+
+function serviceEnv(
+  ctx: BenchContext,
+  setup: ServiceSetup,
+  ports: { port: number; metricsPort: number; musicPort?: number },
+): Record<string, string> {
+  const env: Record<string, string> = {
+    // `test`, not `production`: production refuses the development certificate source the benchmark signs
+    // with (and ALEXA_VERIFY=false). Nothing else in the service depends on NODE_ENV.
+    NODE_ENV: 'test',
+    PORT: String(ports.port),
+    HOST: '127.0.0.1',
+    METRICS_PORT: String(ports.metricsPort),
+    METRICS_HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    LOG_FORMAT: 'json',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    ALEXA_SKILL_ID: DEFAULT_SKILL_ID,
+    ALEXA_VERIFY: setup.verify ? 'true' : 'false',
+  };
+  if (setup.verify && ctx.certs) {
+    env.ALEXA_CERT_SOURCE = `file:${ctx.certs.dir}`;
+    env.ALEXA_TRUSTED_CA_FILE = ctx.certs.caFile;
+    env.ALEXA_REPLAY_PROTECTION = ctx.options.replayProtection ? 'true' : 'false';
+  }
+  if (ports.musicPort !== undefined) env.MUSIC_API_BASE_URL = `http://127.0.0.1:${ports.musicPort}`;
+  return env;
+}
+
+async function fakeUpstreamHits(port: number): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${port}/__control/hits`);
+  const { hits } = (await response.json()) as { hits: number };
+  return hits;
+}
+
+function serviceScenario(
+  id: number,
+  key: ScenarioKey,
+  title: string,
+  description: string,
+  kind: RequestKind,
+  setup: ServiceSetup,
+): Scenario {
+  const signed = setup.verify || setup.music;
+  return {
+    id,
+    key,
+    title,
+    description,
+    kind,
+    signed,
+    async start(ctx, rep, options = {}) {
+      const mainJs = join(ctx.dist, 'apps/skill-service/src/main.js');
+      if (!existsSync(mainJs)) throw new SanityFailure(`${mainJs} is missing: run npm run build`);
+      const signer = ctx.signer;
+      if (signed && (!signer || !ctx.certs)) {
+        throw new NotAvailableYet(ctx.signingUnavailable ?? 'request signing is not available');
+      }
+      const fakeScript = join(ctx.root, 'tools', 'fake-music-api.ts');
+      if (setup.music && !existsSync(fakeScript)) {
+        throw new NotAvailableYet('tools/fake-music-api.ts is not in the repository yet');
+      }
+      const side: Record<string, ServerProcess> = {};
+      const started: ServerProcess[] = [];
+      const stop = async (): Promise<void> => {
+        for (const child of started.reverse()) await child.stop();
+      };
+      try {
+        let musicPort: number | undefined;
+        if (setup.music) {
+          musicPort = await freePort();
+          const fake = new ServerProcess({
+            name: 'fake-music-api',
+            script: fakeScript,
+            args: ['--port', String(musicPort), '--host', '127.0.0.1', '--token', BENCH_ACCESS_TOKEN],
+            port: musicPort,
+            stdoutFile: '/dev/null',
+          });
+          await fake.start();
+          started.push(fake);
+          side.upstream = fake;
+        }
+        const port = await freePort();
+        const metricsPort = await freePort();
+        const spec: ServerSpec = {
+          name: key,
+          script: join(ctx.serversDir, 'service.mjs'),
+          env: {
+            ...serviceEnv(ctx, setup, { port, metricsPort, musicPort }),
+            BENCH_DIST: ctx.dist,
+            ...options.env,
+          },
+          nodeArgs: nodeArgs(ctx, key),
+          port,
+          stdoutFile: stdoutFile(ctx, key, rep),
+          ipc: true,
+        };
+        const server = new ServerProcess(spec);
+        await server.start();
+        started.push(server);
+        const url = `http://127.0.0.1:${port}/alexa`;
+        const requests = (count: number): Promise<RequestSource> =>
+          signed && signer ? signer.source(kind, count) : Promise.resolve(unsignedSource(kind));
+        const running: RunningServer = {
+          server,
+          url,
+          metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+          side,
+          requests,
+          stop,
+        };
+        if (options.skipSanity) return running;
+        if (setup.verify) {
+          const unsigned = await post(url, unsignedSource(kind).next());
+          if (unsigned.status === 200) {
+            throw new NotAvailableYet(
+              'request verification is not wired into the app yet (an unsigned request was answered 200)',
+            );
+          }
+        }
+        const probe = (await requests(1)).next();
+        if (setup.music && musicPort !== undefined) {
+          const before = await fakeUpstreamHits(musicPort);
+          const answer = await post(url, probe);
+          const hits = (await fakeUpstreamHits(musicPort)) - before;
+          if (hits === 0) {
+            throw new NotAvailableYet(
+              `PlayMusicIntent did not reach the fake music API (answered ${answer.status}: ` +
+                `${snippet(answer.text)}): the music module or account linking is not wired in yet`,
+            );
+          }
+          if (answer.status !== 200) {
+            throw new SanityFailure(`${title}: expected 200, got ${answer.status} ${snippet(answer.text)}`);
+          }
+        } else {
+          await expectWelcome(url, probe, title);
+        }
+        return running;
+      } catch (error) {
+        await stop();
+        throw error;
+      }
+    },
+  };
+}
+
+export const SCENARIOS: readonly Scenario[] = [
+  referenceScenario(
+    1,
+    'ceiling',
+    'ceiling: bare Fastify 5',
+    'a bare Fastify 5 route answering every POST with a fixed Alexa response',
+    'ceiling.mjs',
+  ),
+  referenceScenario(
+    2,
+    'official',
+    'official: Express 5 + ExpressAdapter',
+    'ask-sdk-express-adapter ExpressAdapter on Express 5, same LaunchRequest handler, both verifiers off',
+    'official-adapter.mjs',
+  ),
+  serviceScenario(
+    3,
+    'service_unverified',
+    'service, verification off',
+    'this service (dist/), ALEXA_VERIFY=false, LaunchRequest; metrics and info-level logs on',
+    'launch',
+    { verify: false, music: false },
+  ),
+  serviceScenario(
+    4,
+    'service_signed',
+    'service, full signed path',
+    'this service, signed LaunchRequest, certificate cached, replay protection, metrics and info logs on',
+    'launch',
+    { verify: true, music: false },
+  ),
+  serviceScenario(
+    5,
+    'service_linked',
+    'service, linked PlayMusicIntent',
+    'signed PlayMusicIntent with a linked token: search + play against the fake music API (own process)',
+    'play-music',
+    { verify: true, music: true },
+  ),
+];
+
+/** The scenario-4 server, reused by the cold burst and the leak check. */
+export const FULL_SIGNED = SCENARIOS[3];
+
+export async function scrapeVerificationMetrics(metricsUrl: string): Promise<Record<string, number>> {
+  const text = await (await fetch(metricsUrl)).text();
+  const figures: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('alexa_verification_')) continue;
+    const at = line.lastIndexOf(' ');
+    const value = Number(line.slice(at + 1));
+    if (value !== 0) figures[line.slice(0, at)] = value;
+  }
+  return figures;
+}

@@ -1,0 +1,134 @@
+// Where did the CPU go? Summarises a V8 .cpuprofile (from `npm run bench -- --profile <scenario>`):
+// self time by component (package, our library, Node internals, GC) and the hottest functions.
+//
+//   node bench/profile-summary.ts bench/results/profiles/service_signed-<time>.cpuprofile [--top 25] [--skip-ms N]
+// --skip-ms leaves out the first N ms (start-up and module loading) so the figures describe the request path.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** The component a frame belongs to: an npm package, one of our libraries, Node itself, or V8. */
+export function component(frame: CallFrame): string {
+  const { url, functionName } = frame;
+  if (url === '') {
+    if (functionName === '(garbage collector)') return 'V8: garbage collector';
+    if (functionName === '(idle)') return '(idle)';
+    if (functionName === '(program)') return 'V8: program (native, not attributed)';
+    return `native: ${functionName || '(anonymous)'}`;
+  }
+  const modules = url.lastIndexOf('/node_modules/');
+  if (modules >= 0) {
+    const rest = url.slice(modules + '/node_modules/'.length).split('/');
+    return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
+  }
+  const ours = /\/dist\/(libs|apps)\/([^/]+)\//.exec(url);
+  if (ours) return `ours: ${ours[1]}/${ours[2]}`;
+  if (url.startsWith('node:')) {
+    const name = url.slice('node:'.length).split('/');
+    return `node: ${name[0] === 'internal' ? name.slice(1, 3).join('/') : name[0]}`;
+  }
+  return url;
+}
+
+export interface ProfileSummary {
+  totalMs: number;
+  busyMs: number;
+  components: { name: string; ms: number; share: number }[];
+  functions: { name: string; where: string; ms: number; share: number }[];
+}
+
+/** `skipMs`: ignore the first milliseconds of the profile (start-up, module loading). */
+export function summariseProfile(profile: CpuProfile, top = 25, skipMs = 0): ProfileSummary {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const selfUs = new Map<number, number>();
+  let elapsedUs = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    elapsedUs += profile.timeDeltas[i] ?? 0;
+    if (elapsedUs < skipMs * 1000) continue;
+    const id = profile.samples[i];
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
+  const components = new Map<string, number>();
+  const functions = new Map<string, { name: string; where: string; us: number }>();
+  let total = 0;
+  let idle = 0;
+  for (const [id, us] of selfUs) {
+    const frame = byId.get(id)?.callFrame;
+    if (!frame) continue;
+    total += us;
+    const name = component(frame);
+    if (name === '(idle)') {
+      idle += us;
+      continue;
+    }
+    components.set(name, (components.get(name) ?? 0) + us);
+    const where = frame.url
+      ? `${frame.url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${frame.lineNumber + 1}`
+      : '';
+    const key = `${frame.functionName}@${where}`;
+    const entry = functions.get(key) ?? { name: frame.functionName || '(anonymous)', where, us: 0 };
+    entry.us += us;
+    functions.set(key, entry);
+  }
+  const busy = total - idle;
+  return {
+    totalMs: total / 1000,
+    busyMs: busy / 1000,
+    components: [...components]
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, us]) => ({ name, ms: us / 1000, share: us / busy })),
+    functions: [...functions.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, top)
+      .map((f) => ({ name: f.name, where: f.where, ms: f.us / 1000, share: f.us / busy })),
+  };
+}
+
+function main(): void {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { top: { type: 'string', default: '25' }, 'skip-ms': { type: 'string', default: '0' } },
+  });
+  if (positionals.length === 0) {
+    process.stderr.write(
+      'usage: node bench/profile-summary.ts <file.cpuprofile> [--top 25] [--skip-ms 5000]\n',
+    );
+    process.exitCode = 2;
+    return;
+  }
+  for (const file of positionals) {
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+    const summary = summariseProfile(profile, Number(values.top), Number(values['skip-ms']));
+    const pct = (share: number): string => `${(share * 100).toFixed(1).padStart(5)} %`;
+    process.stdout.write(
+      `${file}\n  busy ${summary.busyMs.toFixed(0)} ms of ${summary.totalMs.toFixed(0)} ms sampled\n\n  self time by component:\n`,
+    );
+    for (const c of summary.components.filter((c) => c.share >= 0.005)) {
+      process.stdout.write(`  ${pct(c.share)}  ${c.name}\n`);
+    }
+    process.stdout.write('\n  hottest functions (self time):\n');
+    for (const f of summary.functions) {
+      process.stdout.write(`  ${pct(f.share)}  ${f.name}  ${f.where}\n`);
+    }
+    process.stdout.write('\n');
+  }
+}
+
+if (/profile-summary\.ts$/.test(process.argv[1] ?? '')) main();
