@@ -1,0 +1,110 @@
+{{/* Chart name, truncated to the 63 characters a label value allows. */}}
+{{- define "skill-service.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Full name: the release name, prefixed with the chart name unless it already contains it. */}}
+{{- define "skill-service.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "skill-service.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Standard labels on every object. */}}
+{{- define "skill-service.labels" -}}
+helm.sh/chart: {{ include "skill-service.chart" . }}
+{{ include "skill-service.selectorLabels" . }}
+app.kubernetes.io/version: {{ include "skill-service.version" . | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: {{ include "skill-service.name" . }}
+{{- end }}
+
+{{/* Labels that select the pods; never change them between releases (Deployment selectors are immutable). */}}
+{{- define "skill-service.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "skill-service.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* The version label: the image tag, or the chart's appVersion. */}}
+{{- define "skill-service.version" -}}
+{{- default .Chart.AppVersion .Values.image.tag | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "skill-service.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "skill-service.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* repository:tag, or repository@digest when a digest pins the image. */}}
+{{- define "skill-service.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/* Seconds the service may spend draining: SHUTDOWN_TIMEOUT_MS rounded up. */}}
+{{- define "skill-service.drainSeconds" -}}
+{{- div (add (int .Values.config.shutdownTimeoutMs) 999) 1000 }}
+{{- end }}
+
+{{/* preStop sleep + drain + margin: the kubelet must not SIGKILL a pod that is still draining. */}}
+{{- define "skill-service.terminationGracePeriodSeconds" -}}
+{{- add (int .Values.lifecycle.preStopSleepSeconds) (include "skill-service.drainSeconds" . | int) (int .Values.lifecycle.terminationGraceExtraSeconds) }}
+{{- end }}
+
+{{/*
+Whether a monitoring.coreos.com object is rendered: the setting is true, or "auto" and the cluster serves the API
+(helm template: pass --api-versions monitoring.coreos.com/v1).
+Usage: include "skill-service.monitoringEnabled" (list . .Values.metrics.serviceMonitor.enabled "ServiceMonitor")
+*/}}
+{{- define "skill-service.monitoringEnabled" -}}
+{{- $root := index . 0 }}
+{{- $setting := index . 1 }}
+{{- $kind := index . 2 }}
+{{- if eq (toString $setting) "true" }}true
+{{- else if and (eq (toString $setting) "auto") ($root.Capabilities.APIVersions.Has (printf "monitoring.coreos.com/v1/%s" $kind)) }}true
+{{- end }}
+{{- end }}
+
+{{/* The series of this release's scrape job: used by every alert expression. */}}
+{{- define "skill-service.alertSelector" -}}
+job="{{ include "skill-service.fullname" . }}",namespace="{{ .Release.Namespace }}"
+{{- end }}
+
+{{/* Fails the render on settings that cannot work together. */}}
+{{- define "skill-service.validate" -}}
+{{- if and (eq .Values.config.nodeEnv "production") (empty .Values.config.alexa.skillIds) }}
+{{- fail "config.alexa.skillIds is required when config.nodeEnv is production (the service rejects requests for other skills): --set 'config.alexa.skillIds={amzn1.ask.skill.<id>}'" }}
+{{- end }}
+{{- if and (eq .Values.config.nodeEnv "production") (not .Values.config.alexa.verify) }}
+{{- fail "config.alexa.verify must stay true in production: Amazon requires every request's signature to be verified" }}
+{{- end }}
+{{- if and (eq .Values.config.nodeEnv "production") (ne .Values.config.alexa.certSource "https") }}
+{{- fail "config.alexa.certSource must be https in production (file:<dir> is a development setting)" }}
+{{- end }}
+{{- $managed := list "NODE_ENV" "LOG_LEVEL" "HOST" "PORT" "METRICS_PORT" "SHUTDOWN_TIMEOUT_MS" "BODY_LIMIT_BYTES" "ALEXA_ENDPOINT_PATH" "ALEXA_SKILL_ID" "ALEXA_VERIFY" "ALEXA_CERT_SOURCE" "ALEXA_TRUSTED_CA_FILE" "TRUST_PROXY" "MUSIC_API_BASE_URL" }}
+{{- range $name, $_ := .Values.config.extraEnv }}
+{{- if has $name $managed }}
+{{- fail (printf "config.extraEnv.%s is set by its own chart value; set that instead" $name) }}
+{{- end }}
+{{- end }}
+{{- if and .Values.ingress.enabled (not (hasPrefix "/" .Values.config.alexa.endpointPath)) }}
+{{- fail "config.alexa.endpointPath must start with /" }}
+{{- end }}
+{{- end }}
