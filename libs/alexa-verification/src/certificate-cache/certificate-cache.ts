@@ -27,13 +27,18 @@ export class CertificateCache {
     this.clock = clock;
   }
 
+  /** The cached, unexpired certificate for `url`, if any (synchronous: the hot path). */
+  current(url: string): SigningCertificate | undefined {
+    const cached = this.entries.get(url);
+    if (cached === undefined || this.clock.now() <= cached.validTo) return cached;
+    this.entries.delete(url);
+    return undefined;
+  }
+
   /** The cached certificate for `url`, or the (shared) result of `load(url)`. */
   get(url: string, load: (url: string) => Promise<SigningCertificate>): Promise<SigningCertificate> {
-    const cached = this.entries.get(url);
-    if (cached !== undefined) {
-      if (this.clock.now() <= cached.validTo) return Promise.resolve(cached);
-      this.entries.delete(url);
-    }
+    const cached = this.current(url);
+    if (cached !== undefined) return Promise.resolve(cached);
     const pending = this.loading.get(url);
     if (pending) return pending;
     if (this.loading.size >= this.maxConcurrentLoads) {

@@ -3,32 +3,36 @@ import { InMemoryReplayStore } from './in-memory-replay-store';
 import { ReplayProtector } from './replay-protector';
 import { isAlexaRedelivery, markAlexaRedelivery } from './alexa-redelivery';
 
+/** The protector answers synchronously or not; as a promise either way. */
+const checked = (protector: ReplayProtector, id: string, type: string, until: number) =>
+  Promise.resolve().then(() => protector.check(id, type, until));
+
 describe('ReplayProtector with the in-memory store', () => {
   const clock = new PinnedClock(1_000_000);
   const until = 1_150_000;
 
   it('accepts a request ID once and refuses it again inside the window', async () => {
     const protector = new ReplayProtector(new InMemoryReplayStore(100, clock));
-    await expect(protector.check('r1', 'LaunchRequest', until)).resolves.toBe('first');
-    await expect(protector.check('r1', 'LaunchRequest', until)).rejects.toMatchObject({ check: 'replay' });
-    await expect(protector.check('r1', 'IntentRequest', until)).rejects.toMatchObject({ check: 'replay' });
-    await expect(protector.check('r2', 'SessionEndedRequest', until)).resolves.toBe('first');
+    await expect(checked(protector, 'r1', 'LaunchRequest', until)).resolves.toBe('first');
+    await expect(checked(protector, 'r1', 'LaunchRequest', until)).rejects.toMatchObject({ check: 'replay' });
+    await expect(checked(protector, 'r1', 'IntentRequest', until)).rejects.toMatchObject({ check: 'replay' });
+    await expect(checked(protector, 'r2', 'SessionEndedRequest', until)).resolves.toBe('first');
   });
 
   it('marks a repeated skill event as a redelivery instead of refusing it', async () => {
     const protector = new ReplayProtector(new InMemoryReplayStore(100, clock));
     const type = 'AlexaSkillEvent.SkillAccountLinked';
-    await expect(protector.check('e1', type, until)).resolves.toBe('first');
-    await expect(protector.check('e1', type, until)).resolves.toBe('redelivery');
-    await expect(protector.check('e1', type, until)).resolves.toBe('redelivery');
+    await expect(checked(protector, 'e1', type, until)).resolves.toBe('first');
+    await expect(checked(protector, 'e1', type, until)).resolves.toBe('redelivery');
+    await expect(checked(protector, 'e1', type, until)).resolves.toBe('redelivery');
   });
 
   it('forgets a request ID once its window has passed', async () => {
     const local = new PinnedClock(1_000_000);
     const protector = new ReplayProtector(new InMemoryReplayStore(100, local));
-    await protector.check('r1', 'LaunchRequest', until);
+    await checked(protector, 'r1', 'LaunchRequest', until);
     local.set(until + 1);
-    await expect(protector.check('r1', 'LaunchRequest', until + 150_000)).resolves.toBe('first');
+    await expect(checked(protector, 'r1', 'LaunchRequest', until + 150_000)).resolves.toBe('first');
   });
 
   it('keeps the store bounded, forgetting the oldest IDs first', () => {
@@ -39,13 +43,19 @@ describe('ReplayProtector with the in-memory store', () => {
     expect(store.remember('a', until)).toBe(true);
   });
 
+  it('answers synchronously with a synchronous store', () => {
+    const protector = new ReplayProtector(new InMemoryReplayStore(100, clock));
+    expect(protector.check('sync', 'LaunchRequest', until)).toBe('first');
+    expect(() => protector.check('sync', 'LaunchRequest', until)).toThrow('request ID was already accepted');
+  });
+
   it('works with an asynchronous (shared) store', async () => {
     const seen = new Set<string>();
     const protector = new ReplayProtector({
       remember: (id) => Promise.resolve(!seen.has(id) && Boolean(seen.add(id))),
     });
-    await expect(protector.check('r1', 'LaunchRequest', until)).resolves.toBe('first');
-    await expect(protector.check('r1', 'LaunchRequest', until)).rejects.toMatchObject({ check: 'replay' });
+    await expect(checked(protector, 'r1', 'LaunchRequest', until)).resolves.toBe('first');
+    await expect(checked(protector, 'r1', 'LaunchRequest', until)).rejects.toMatchObject({ check: 'replay' });
   });
 });
 

@@ -18,12 +18,20 @@ export class ReplayProtector {
     this.store = store;
   }
 
-  /** `expiresAt`: when the request's timestamp stops passing (epoch ms). */
-  async check(requestId: string, requestType: string, expiresAt: number): Promise<Delivery> {
+  /**
+   * `expiresAt`: when the request's timestamp stops passing (epoch ms). Answers synchronously when the store
+   * does (the in-memory one), so the hot path allocates no promise for it.
+   */
+  check(requestId: string, requestType: string, expiresAt: number): Delivery | Promise<Delivery> {
     const remembered = this.store.remember(requestId, expiresAt);
-    const isNew = typeof remembered === 'boolean' ? remembered : await remembered;
-    if (isNew) return 'first';
-    if (isSkillEvent(requestType)) return 'redelivery';
-    throw new VerificationFailure('replay', 'request ID was already accepted');
+    return typeof remembered === 'boolean'
+      ? decide(remembered, requestType)
+      : remembered.then((isNew) => decide(isNew, requestType));
   }
+}
+
+function decide(isNew: boolean, requestType: string): Delivery {
+  if (isNew) return 'first';
+  if (isSkillEvent(requestType)) return 'redelivery';
+  throw new VerificationFailure('replay', 'request ID was already accepted');
 }

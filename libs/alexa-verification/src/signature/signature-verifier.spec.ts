@@ -66,6 +66,8 @@ describe('SignatureVerifier', () => {
     ['an empty value', ''],
     ['two joined values', `${signature256}, ${signature256}`],
     ['a huge value', 'A'.repeat(4096)],
+    ['the URL-safe alphabet', signature256.replace(/\+/g, '-').replace(/\//g, '_')],
+    ['non-canonical trailing bits', 'AB=='],
   ])('refuses invalid base64: %s', (_name, value) => {
     expect(check(() => verifier.decode(value, undefined))).toBe(
       'signature: Signature-256 is not one base64 value',

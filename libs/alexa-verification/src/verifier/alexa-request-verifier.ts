@@ -83,7 +83,7 @@ export class AlexaRequestVerifier {
     const signature = signatureVerifier.decode(headers['signature-256'], headers.signature);
     const timestamp = timestampValidator.check(facts.timestamp, facts.type);
 
-    const certificate = await cache.get(url, this.loadCertificate);
+    const certificate = cache.current(url) ?? (await cache.get(url, this.loadCertificate));
     assertCurrentlyValid(certificate, clock.now());
     signatureVerifier.verify(rawBody, signature, certificate.publicKey);
     skillIdValidator.check(body as object);
