@@ -2,7 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import { Logger } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import axios from 'axios';
-import type { AxiosInstance, AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import {
   BulkheadPolicy,
   CircuitBreakerPolicy,
@@ -98,6 +98,8 @@ class AttemptFailure extends Error {
 
 interface CallState {
   readonly req: UpstreamRequest;
+  /** The axios request, built once per call; each attempt adds its own abort signal. */
+  readonly config: AxiosRequestConfig;
   readonly method: HttpMethod;
   readonly deadline: number;
   readonly retryable: boolean;
@@ -133,6 +135,17 @@ function outcomeOf(error: unknown): UpstreamOutcome {
   if (error instanceof UpstreamClientError) return 'client_error';
   if (error instanceof UpstreamBadResponseError) return 'bad_response';
   return 'error';
+}
+
+/** Only the keys a call sets: axios merges every key of the request config with its defaults. */
+function requestConfig(req: UpstreamRequest, method: HttpMethod): AxiosRequestConfig {
+  const config: AxiosRequestConfig = { method, url: req.url };
+  if (req.params !== undefined) config.params = req.params;
+  if (req.data !== undefined) config.data = req.data;
+  if (req.accessToken !== undefined)
+    config.headers = { ...req.headers, authorization: `Bearer ${req.accessToken}` };
+  else if (req.headers !== undefined) config.headers = req.headers;
+  return config;
 }
 
 function upstreamReason(body: unknown): string | undefined {
@@ -239,7 +252,6 @@ export class ResilientHttpClient implements OnApplicationShutdown {
       transformResponse: [(data: unknown) => data],
       maxRedirects: 0,
       maxContentLength: definition.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
-      timeout: 0,
       httpAgent,
       httpsAgent,
     });
@@ -288,6 +300,7 @@ export class ResilientHttpClient implements OnApplicationShutdown {
     const method = req.method ?? 'GET';
     const call: CallState = {
       req,
+      config: requestConfig(req, method),
       method,
       deadline: Math.min(start + this.totalBudgetMs, req.deadline ?? Infinity),
       retryable: req.idempotent ?? this.retryMethods.has(method),
@@ -345,17 +358,7 @@ export class ResilientHttpClient implements OnApplicationShutdown {
 
     let response: AxiosResponse<string>;
     try {
-      response = await this.axios.request<string>({
-        method: call.method,
-        url: req.url,
-        params: req.params,
-        data: req.data,
-        headers:
-          req.accessToken === undefined
-            ? req.headers
-            : { ...req.headers, authorization: `Bearer ${req.accessToken}` },
-        signal: controller.signal,
-      });
+      response = await this.axios.request<string>({ ...call.config, signal: controller.signal });
     } catch (error) {
       // Never keep the axios error: its config holds the Authorization header.
       if (timedOut)
