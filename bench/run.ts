@@ -273,6 +273,7 @@ async function main(): Promise<number> {
         burst: options.burst,
         replay_protection: options.replayProtection,
         server_logs: options.keepLogs ? 'bench/results/logs/' : '/dev/null',
+        service_env: options.serviceEnv,
         medians: 'every figure is the median over repetitions; ratios divide medians of the same run',
       },
       // The headline figures: scenario 4 (full signed path) at 16 connections.

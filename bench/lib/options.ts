@@ -41,6 +41,8 @@ export interface BenchOptions {
   replayProtection: boolean;
   /** Run the other bench files (bench/*.bench.ts). */
   extras: boolean;
+  /** Extra environment for every service process (experiments, e.g. LOG_LEVEL=warn). */
+  serviceEnv: Record<string, string>;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -60,6 +62,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --keep-logs          write server logs to bench/results/logs/ (default: /dev/null)
   --no-replay          signed scenarios with ALEXA_REPLAY_PROTECTION=false
   --no-extras          skip bench/*.bench.ts
+  --service-env K=V    extra environment for the service processes (repeatable; experiments such as
+                       LOG_LEVEL=warn to see what the request log costs)
 `;
 
 function list(value: string | undefined): string[] {
@@ -106,6 +110,7 @@ export function parseOptions(argv: readonly string[], distPresent: boolean): Ben
       'keep-logs': { type: 'boolean', default: false },
       'no-replay': { type: 'boolean', default: false },
       'no-extras': { type: 'boolean', default: false },
+      'service-env': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -133,5 +138,12 @@ export function parseOptions(argv: readonly string[], distPresent: boolean): Ben
     keepLogs: values['keep-logs'],
     replayProtection: !values['no-replay'],
     extras: !values['no-extras'],
+    serviceEnv: Object.fromEntries(
+      values['service-env'].map((pair) => {
+        const at = pair.indexOf('=');
+        if (at <= 0) throw new Error(`--service-env needs KEY=VALUE, got "${pair}"`);
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }),
+    ),
   };
 }

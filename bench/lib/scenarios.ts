@@ -251,6 +251,7 @@ function serviceScenario(
           env: {
             ...serviceEnv(ctx, setup, { port, metricsPort, musicPort }),
             BENCH_DIST: ctx.dist,
+            ...ctx.options.serviceEnv,
             ...options.env,
           },
           nodeArgs: nodeArgs(ctx, key),
