@@ -43,6 +43,17 @@ describe('ReplayProtector with the in-memory store', () => {
     expect(store.remember('a', until)).toBe(true);
   });
 
+  it('remembers an ID again after it expired, and keeps it when its old slot is reused', () => {
+    const local = new PinnedClock(1_000_000);
+    const store = new InMemoryReplayStore(2, local);
+    expect(store.remember('a', 1_100_000)).toBe(true);
+    local.set(1_100_001);
+    expect(store.remember('a', 1_300_000)).toBe(true); // slot 1
+    expect(store.remember('b', 1_300_000)).toBe(true); // reuses slot 0, which held the old 'a'
+    expect(store.remember('a', 1_300_000)).toBe(false);
+    expect(store.size).toBe(2);
+  });
+
   it('answers synchronously with a synchronous store', () => {
     const protector = new ReplayProtector(new InMemoryReplayStore(100, clock));
     expect(protector.check('sync', 'LaunchRequest', until)).toBe('first');
