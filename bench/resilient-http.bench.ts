@@ -4,7 +4,7 @@
 //   npm run build && node bench/resilient-http.bench.ts [--rounds 5] [--pairs 1000] [--json]
 //
 // The client is loaded from dist/ (the production build, as the other bench servers are); BENCH_DIST points
-// elsewhere. The bench runner can import runResilientHttpBench() instead.
+// elsewhere. `npm run bench` imports `run()` (bench/lib/extras.ts contract).
 import { Logger } from '@nestjs/common';
 import axios from 'axios';
 import { existsSync } from 'node:fs';
@@ -39,6 +39,8 @@ export interface ResilientHttpBenchResult {
   resilientZodP50Ms: number;
   /** (resilient - plain same transport) / plain same transport at p50, percent: the policies' cost. Target: under 5. */
   overheadP50Pct: number;
+  /** resilient - plain same transport at p50, microseconds. */
+  policyCostP50Us: number;
   /** The same with zod validation added. */
   overheadZodP50Pct: number;
   /** (resilient - plain axios defaults) / plain axios defaults at p50, percent. */
@@ -178,6 +180,7 @@ export async function runResilientHttpBench(
       resilientP50Ms: round3(resilientP50),
       resilientZodP50Ms: round3(zodP50),
       overheadP50Pct: pct(resilientP50, sameP50),
+      policyCostP50Us: Math.round((resilientP50 - sameP50) * 10_000) / 10,
       overheadZodP50Pct: pct(zodP50, sameP50),
       overheadVsAxiosDefaultsP50Pct: pct(resilientP50, plainP50),
       plainAxiosP99Ms: round3(median(p99s.plain)),
@@ -195,6 +198,59 @@ export async function runResilientHttpBench(
   }
 }
 
+function describe(result: ResilientHttpBenchResult): string[] {
+  const ms = (value: number): string => `${value.toFixed(3)} ms`;
+  return [
+    `resilient HTTP client vs plain axios, GET /v1/me on the fake music API (${result.rounds} rounds x ${result.pairsPerRound})`,
+    `  p50 axios, defaults               ${ms(result.plainAxiosP50Ms)}`,
+    `  p50 axios, same transport         ${ms(result.plainAxiosSameTransportP50Ms)}`,
+    `  p50 resilient client              ${ms(result.resilientP50Ms)}  (${result.overheadVsAxiosDefaultsP50Pct}% vs defaults, ` +
+      `${result.overheadP50Pct}% = ${result.policyCostP50Us} us vs same transport)`,
+    `  p50 resilient client + zod        ${ms(result.resilientZodP50Ms)}  (${result.overheadZodP50Pct}% vs same transport)`,
+    `  p99 axios defaults / resilient    ${ms(result.plainAxiosP99Ms)} / ${ms(result.resilientP99Ms)}`,
+    `  open breaker fast fail            p50 ${result.openBreakerFastFailP50Us} us, p99 ${result.openBreakerFastFailP99Us} us, ` +
+      `${result.callsThroughOpenBreaker} calls reached the upstream`,
+  ];
+}
+
+/** Entry point for `npm run bench` (bench/lib/extras.ts contract). */
+export async function run(options: { smoke?: boolean; dist?: string } = {}): Promise<
+  ResilientHttpBenchResult & {
+    lines: string[];
+    targets: Array<{ id: string; description: string; pass: boolean; actual: string }>;
+  }
+> {
+  const result = await runResilientHttpBench(
+    options.smoke
+      ? { rounds: 1, pairs: 200, warmup: 50, fastFailCalls: 500, dist: options.dist }
+      : { dist: options.dist },
+  );
+  return {
+    ...result,
+    lines: describe(result),
+    targets: [
+      {
+        id: 'resilient_http_p50_vs_axios',
+        description: 'resilient client p50 within 5% of a plain axios GET (axios defaults)',
+        pass: result.overheadVsAxiosDefaultsP50Pct < 5,
+        actual: `${result.overheadVsAxiosDefaultsP50Pct}%`,
+      },
+      {
+        id: 'resilient_http_p50_vs_same_transport',
+        description: 'resilient client p50 within 5% of axios with the same transport settings (policy cost)',
+        pass: result.overheadP50Pct < 5,
+        actual: `${result.overheadP50Pct}% (${result.policyCostP50Us} us)`,
+      },
+      {
+        id: 'resilient_http_fast_fail',
+        description: 'open breaker: p50 fast fail under 100 us, no call reaches the upstream',
+        pass: result.openBreakerFastFailP50Us < 100 && result.callsThroughOpenBreaker === 0,
+        actual: `${result.openBreakerFastFailP50Us} us, ${result.callsThroughOpenBreaker} calls`,
+      },
+    ],
+  };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -207,36 +263,14 @@ async function main(): Promise<void> {
     rounds: values.rounds === undefined ? undefined : Number(values.rounds),
     pairs: values.pairs === undefined ? undefined : Number(values.pairs),
   });
-  if (values.json) {
-    console.log(JSON.stringify(result));
-    return;
-  }
-  console.log(
-    `resilient HTTP client vs plain axios (${result.rounds} rounds x ${result.pairsPerRound} requests each)`,
-  );
-  console.log(`  p50 axios, defaults          ${result.plainAxiosP50Ms.toFixed(3)} ms`);
-  console.log(
-    `  p50 axios, same transport    ${result.plainAxiosSameTransportP50Ms.toFixed(3)} ms   (baseline)`,
-  );
-  console.log(
-    `  p50 resilient                ${result.resilientP50Ms.toFixed(3)} ms   overhead ${result.overheadP50Pct}%`,
-  );
-  console.log(
-    `  p50 resilient + zod schema   ${result.resilientZodP50Ms.toFixed(3)} ms   overhead ${result.overheadZodP50Pct}%`,
-  );
-  console.log(`  resilient vs axios defaults  ${result.overheadVsAxiosDefaultsP50Pct}%`);
-  console.log(
-    `  p99 axios defaults / resilient ${result.plainAxiosP99Ms.toFixed(3)} / ${result.resilientP99Ms.toFixed(3)} ms`,
-  );
-  console.log(
-    `  open breaker fast fail       p50 ${result.openBreakerFastFailP50Us} us, p99 ${result.openBreakerFastFailP99Us} us` +
-      ` (${result.callsThroughOpenBreaker} calls reached the server)`,
+  process.stdout.write(
+    values.json ? `${JSON.stringify(result, null, 2)}\n` : `${describe(result).join('\n')}\n`,
   );
 }
 
-if (/resilient-http\.bench\.ts$/.test(process.argv[1] ?? '')) {
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
+    process.stderr.write(`resilient-http bench: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
   });
 }
