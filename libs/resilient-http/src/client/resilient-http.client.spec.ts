@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { CanceledError } from 'axios';
+import { AxiosError, CanceledError } from 'axios';
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { Registry } from 'prom-client';
 import { z } from 'zod';
@@ -18,7 +18,12 @@ import { ResilientHttpClient } from './resilient-http.client';
 // attempt timeouts, backoff waits and the breaker's half-open delay. The e2e suite repeats the important
 // scenarios against the real fake music API.
 
-type Reply = { status: number; body?: string; headers?: Record<string, string> } | 'hang' | 'network';
+type Reply =
+  | { status: number; body?: string; headers?: Record<string, string> }
+  | 'hang'
+  | 'network'
+  | 'too-large'
+  | 'stream-aborted';
 
 function scriptedAdapter(replies: Reply[], fallback: Reply = { status: 200, body: '{}' }) {
   const seen: InternalAxiosRequestConfig[] = [];
@@ -27,6 +32,11 @@ function scriptedAdapter(replies: Reply[], fallback: Reply = { status: 200, body
     const reply = replies.shift() ?? fallback;
     if (reply === 'network') {
       return Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    }
+    if (reply === 'too-large' || reply === 'stream-aborted') {
+      const message =
+        reply === 'too-large' ? 'maxContentLength size of 1048576 exceeded' : 'stream has been aborted';
+      return Promise.reject(new AxiosError(message, AxiosError.ERR_BAD_RESPONSE, config));
     }
     if (reply === 'hang') {
       return new Promise((_, reject) => {
@@ -421,6 +431,21 @@ describe('ResilientHttpClient', () => {
       const { http } = client([{ status: 204 }]);
       const { error } = await settle(http.getJson('me', '/v1/me', z.object({})));
       expect(error).toMatchObject({ reason: 'schema' });
+    });
+
+    it('rejects a body over maxResponseBytes without retrying', async () => {
+      const { http, seen } = client(['too-large']);
+      const { error } = await settle(http.request({ operation: 'me', url: '/v1/me' }));
+      expect(error).toBeInstanceOf(UpstreamBadResponseError);
+      expect(error).toMatchObject({ reason: 'too_large' });
+      expect(seen).toHaveLength(1);
+    });
+
+    it('treats a response cut off mid-body as a network failure (retried)', async () => {
+      const { http, seen } = client(['stream-aborted', { status: 200, body: '{}' }]);
+      const { value } = await settle(http.request({ operation: 'me', url: '/v1/me' }));
+      expect(value?.status).toBe(200);
+      expect(seen).toHaveLength(2);
     });
 
     it('reads response headers case-insensitively', async () => {

@@ -361,12 +361,7 @@ export class ResilientHttpClient implements OnApplicationShutdown {
       response = await this.axios.request<string>({ ...call.config, signal: controller.signal });
     } catch (error) {
       // Never keep the axios error: its config holds the Authorization header.
-      if (timedOut)
-        throw this.failed(call, new AttemptFailure(cutByDeadline ? 'budget_exhausted' : 'timeout'));
-      if (signal?.aborted) throw new AttemptFailure('aborted');
-      if (axios.isAxiosError(error) && error.code === 'ERR_BAD_RESPONSE')
-        throw new AttemptFailure('too_large');
-      throw this.failed(call, new AttemptFailure('network'));
+      throw this.transportFailure(call, error, timedOut, cutByDeadline);
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onCallerAbort);
@@ -379,6 +374,24 @@ export class ResilientHttpClient implements OnApplicationShutdown {
       call,
       new AttemptFailure(status === 429 ? 'rate_limited' : 'server_error', status, retryAfterMs),
     );
+  }
+
+  /** Classifies an attempt that got no usable answer. */
+  private transportFailure(
+    call: CallState,
+    error: unknown,
+    timedOut: boolean,
+    cutByDeadline: boolean,
+  ): AttemptFailure {
+    if (timedOut) {
+      return cutByDeadline
+        ? new AttemptFailure('budget_exhausted')
+        : this.failed(call, new AttemptFailure('timeout'));
+    }
+    if (call.req.signal?.aborted) return new AttemptFailure('aborted');
+    if (axios.isAxiosError(error) && error.message.startsWith('maxContentLength'))
+      return new AttemptFailure('too_large');
+    return this.failed(call, new AttemptFailure('network'));
   }
 
   /** Decides whether the failed attempt is retried (and when), within the call's budget. */
