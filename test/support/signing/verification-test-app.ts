@@ -74,7 +74,7 @@ export async function createVerificationTestApp(
   };
   const config = loadConfig(env);
   const logs = new LogCapture();
-  const probe = AppModule.forRoot(config, {});
+  const probe = AppModule.forRoot(config, { logDestination: new LogCapture() });
   const verification = appWiresVerification(probe)
     ? []
     : [AlexaVerificationModule.forRoot(verificationOptionsFromEnv(env))];
