@@ -40,6 +40,12 @@ log "lint: dockerfile-utils"
 node_modules/.bin/dockerfile-utils lint Dockerfile
 log "lint: Dockerfile policy"
 node scripts/image/dockerfile-policy.mts Dockerfile
+node --test test/deploy/image-policy.test.mts >"${TMPDIR:-/tmp}/verify-image-policy.log" 2>&1 || {
+  cat "${TMPDIR:-/tmp}/verify-image-policy.log" >&2
+  log "FAILED: test/deploy/image-policy.test.mts"
+  exit 1
+}
+log "policy tests: $(grep -E '^ℹ (pass|fail)' "${TMPDIR:-/tmp}/verify-image-policy.log" | tr '\n' ' ')"
 
 # --- 2. build -------------------------------------------------------------------------------------------------
 if ! command -v buildah >/dev/null 2>&1; then

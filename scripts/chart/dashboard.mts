@@ -9,6 +9,36 @@ import { CHART } from './chart.mts';
 
 export const DASHBOARD_FILE = join(CHART, 'dashboards', 'skill-service.json');
 
+/** The service's metric names (docs/observability.md); histograms appear as _bucket/_sum/_count series. */
+export const CONTRACT_METRICS = [
+  'alexa_requests_total',
+  'alexa_request_duration_seconds',
+  'http_requests_total',
+  'alexa_verification_failures_total',
+  'alexa_account_link_checks_total',
+  'alexa_account_link_cards_total',
+  'alexa_account_link_events_total',
+  'alexa_token_failures_total',
+  'upstream_requests_total',
+  'upstream_request_duration_seconds',
+  'upstream_retries_total',
+  'upstream_circuit_state',
+  'upstream_circuit_transitions_total',
+];
+/** prom-client's default process metrics, and Prometheus' own `up`. */
+export const PROCESS_METRIC = /^(process_|nodejs_)|^up$/;
+
+/** The metric names a PromQL expression selects (names followed by a label matcher or a range). */
+export function metricNames(expr: string): string[] {
+  const names = [...expr.matchAll(/\b([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{/g)].map((m) => m[1]);
+  return [...new Set(names.map((n) => n.replace(/_(bucket|sum|count)$/, '')))];
+}
+
+/** The label matchers of every vector selector in a PromQL expression. */
+export function selectors(expr: string): string[] {
+  return [...expr.matchAll(/\b[a-zA-Z_:][a-zA-Z0-9_:]*\s*\{([^}]*)\}/g)].map((m) => m[1]);
+}
+
 export interface DashboardTarget {
   refId: string;
   expr: string;

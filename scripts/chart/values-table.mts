@@ -20,6 +20,7 @@ export interface SchemaNode {
   additionalProperties?: boolean | SchemaNode;
   items?: SchemaNode;
   pattern?: string;
+  required?: string[];
 }
 
 export interface ValueRow {
@@ -49,13 +50,17 @@ function valueAt(values: unknown, path: string[]): unknown {
   );
 }
 
-/** One row per leaf of the schema (objects with their own properties are walked, maps and arrays are leaves). */
+/**
+ * One row per leaf of the schema. Records whose properties are all required (all have a default) are walked;
+ * maps, arrays and objects with optional properties (resources.requests) are leaves.
+ */
 export function valueRows(schema: SchemaNode, values: unknown): ValueRow[] {
   const rows: ValueRow[] = [];
   const walk = (node: SchemaNode, path: string[]) => {
     for (const [name, child] of Object.entries(node.properties ?? {})) {
       const childPath = [...path, name];
-      if (child.properties && child.type === 'object') {
+      const props = Object.keys(child.properties ?? {});
+      if (props.length > 0 && props.every((p) => child.required?.includes(p))) {
         walk(child, childPath);
       } else {
         rows.push({

@@ -1,0 +1,376 @@
+// Every object the chart renders, for every scenario (default values, with the Prometheus operator's API,
+// ci/*-values.yaml), validated against the Kubernetes and Prometheus-operator models, type-checked for unknown
+// fields, and held to what the schemas do not say: labels, probes, security, resources, ports wired by name,
+// graceful termination, ingress scope, network policy, monitoring wiring.
+// Run: node --test test/deploy/*.test.mts   (scripts/verify-chart.sh runs it)
+/* eslint-disable @typescript-eslint/no-floating-promises, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- node:test suites return promises the runner awaits; rendered objects are untyped JSON, walked as such, as the project allows in its TypeScript e2e tests */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { parse } from 'yaml';
+import {
+  byKind,
+  CHART,
+  type K8sObject,
+  NAMESPACE,
+  one,
+  render,
+  scenarios,
+} from '../../scripts/chart/chart.mts';
+import { findUnknownFields, validateObject } from '../../scripts/chart/k8s-models.mts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered manifests are walked as plain JSON
+type Json = Record<string, any>;
+
+const rendered = new Map<string, K8sObject[]>();
+const all = scenarios();
+
+before(() => {
+  for (const scenario of all) rendered.set(scenario.name, render(scenario));
+});
+
+function objects(name: string): K8sObject[] {
+  const found = rendered.get(name);
+  assert.ok(found, `scenario ${name} was rendered`);
+  return found;
+}
+const spec = (o: K8sObject) => o.spec as Json;
+
+function podSpec(list: K8sObject[]): Json {
+  return spec(one(list, 'Deployment')).template.spec as Json;
+}
+function container(list: K8sObject[]): Json {
+  const containers = podSpec(list).containers as Json[];
+  assert.equal(containers.length, 1);
+  return containers[0];
+}
+function appConfig(list: K8sObject[]): Record<string, string> {
+  const maps = byKind(list, 'ConfigMap').filter((c) => !c.metadata.name.endsWith('-dashboard'));
+  assert.equal(maps.length, 1, 'one application ConfigMap');
+  return maps[0].data as Record<string, string>;
+}
+
+describe('every rendered object, in every scenario', () => {
+  for (const scenario of all) {
+    describe(scenario.name, () => {
+      it('validates against the Kubernetes / Prometheus-operator models', async () => {
+        for (const o of objects(scenario.name)) {
+          await validateObject(o).catch((error: Error) =>
+            assert.fail(`${o.kind}/${o.metadata.name}: ${error.message}`),
+          );
+        }
+      });
+
+      it('carries the standard labels and the release namespace', () => {
+        for (const o of objects(scenario.name)) {
+          const labels = o.metadata.labels ?? {};
+          for (const key of [
+            'app.kubernetes.io/name',
+            'app.kubernetes.io/instance',
+            'app.kubernetes.io/version',
+            'app.kubernetes.io/managed-by',
+            'helm.sh/chart',
+          ]) {
+            assert.ok(labels[key], `${o.kind}/${o.metadata.name} lacks label ${key}`);
+          }
+          if (!(o.kind === 'ConfigMap' && o.metadata.name.endsWith('-dashboard'))) {
+            assert.equal(o.metadata.namespace, NAMESPACE, `${o.kind}/${o.metadata.name} namespace`);
+          }
+        }
+      });
+    });
+  }
+
+  it('has no field the Kubernetes / Prometheus-operator types do not know', () => {
+    const list = all.flatMap((s) => objects(s.name).map((o) => ({ s, o })));
+    const problems = findUnknownFields(
+      list.map((x) => x.o),
+      (o, i) => `${list[i].s.name} ${o.kind}/${o.metadata.name}`,
+    );
+    assert.deepEqual(problems, []);
+  });
+
+  it('the unknown-field check does find a misspelt field', () => {
+    const deployment = structuredClone(one(objects('defaults'), 'Deployment')) as K8sObject & Json;
+    deployment.spec.template.spec.containers[0].readinesProbe = {
+      httpGet: { path: '/health/ready', port: 'http' },
+    };
+    const problems = findUnknownFields([deployment], () => 'mutated');
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /readinesProbe/);
+  });
+});
+
+describe('the Deployment', () => {
+  for (const scenario of all) {
+    describe(scenario.name, () => {
+      const list = () => objects(scenario.name);
+
+      it('rolls out without ever going below the desired count', () => {
+        const strategy = spec(one(list(), 'Deployment')).strategy as Json;
+        assert.equal(strategy.type, 'RollingUpdate');
+        assert.equal(strategy.rollingUpdate.maxUnavailable, 0);
+      });
+
+      it('probes /health/live and /health/ready on the app port by name', () => {
+        const c = container(list());
+        assert.deepEqual(c.startupProbe.httpGet, { path: '/health/live', port: 'http' });
+        assert.deepEqual(c.livenessProbe.httpGet, { path: '/health/live', port: 'http' });
+        assert.deepEqual(c.readinessProbe.httpGet, { path: '/health/ready', port: 'http' });
+      });
+
+      it('names the app and metrics ports after the values the service reads', () => {
+        const c = container(list());
+        const env = appConfig(list());
+        const ports = Object.fromEntries((c.ports as Json[]).map((p) => [p.name, p.containerPort]));
+        assert.deepEqual(Object.keys(ports).sort(), ['http', 'metrics']);
+        assert.equal(String(ports.http), env.PORT);
+        assert.equal(String(ports.metrics), env.METRICS_PORT);
+        assert.notEqual(ports.http, ports.metrics);
+      });
+
+      it('runs non-root, read-only, without capabilities, with RuntimeDefault seccomp and no API token', () => {
+        const pod = podSpec(list());
+        const c = container(list());
+        assert.equal(pod.securityContext.runAsNonRoot, true);
+        assert.ok(pod.securityContext.runAsUser > 0);
+        assert.equal(pod.securityContext.seccompProfile.type, 'RuntimeDefault');
+        assert.equal(pod.automountServiceAccountToken, false);
+        assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+        assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+        assert.equal(c.securityContext.privileged, false);
+        assert.equal(c.securityContext.runAsNonRoot, true);
+        assert.deepEqual(c.securityContext.capabilities, { drop: ['ALL'] });
+        assert.equal(c.securityContext.seccompProfile.type, 'RuntimeDefault');
+      });
+
+      it('requests CPU and memory and limits memory', () => {
+        const r = container(list()).resources as Json;
+        assert.ok(r.requests?.cpu, 'cpu request');
+        assert.ok(r.requests?.memory, 'memory request');
+        assert.ok(r.limits?.memory, 'memory limit');
+      });
+
+      it('pauses in preStop and gives the drain time to finish before SIGKILL', () => {
+        const pod = podSpec(list());
+        const preStop = container(list()).lifecycle.preStop as Json;
+        const sleepSeconds = preStop.sleep
+          ? Number(preStop.sleep.seconds)
+          : Number(/setTimeout\(\(\) => \{\}, (\d+)\)/.exec(preStop.exec.command.join(' '))?.[1]) / 1000;
+        assert.ok(sleepSeconds > 0, 'preStop sleeps');
+        const drainSeconds = Number(appConfig(list()).SHUTDOWN_TIMEOUT_MS) / 1000;
+        assert.ok(
+          pod.terminationGracePeriodSeconds > sleepSeconds + drainSeconds,
+          `grace ${pod.terminationGracePeriodSeconds}s > ${sleepSeconds}s preStop + ${drainSeconds}s drain`,
+        );
+        if (preStop.exec) assert.equal(preStop.exec.command[0], 'node', 'the exec hook needs no shell');
+      });
+
+      it('reads configuration from its ConfigMap and secrets only by reference', () => {
+        const c = container(list());
+        const cm = byKind(list(), 'ConfigMap').find((m) => !m.metadata.name.endsWith('-dashboard'))!;
+        assert.ok((c.envFrom as Json[]).some((e) => e.configMapRef?.name === cm.metadata.name));
+        for (const e of (c.env ?? []) as Json[]) {
+          assert.equal(e.value, undefined, `env ${e.name} is inline`);
+          assert.ok(e.valueFrom?.secretKeyRef?.name, `env ${e.name} comes from a Secret`);
+        }
+        for (const key of Object.keys(appConfig(list())))
+          assert.doesNotMatch(key, /SECRET|TOKEN|PASSWORD|PRIVATE_KEY/, `ConfigMap key ${key}`);
+        const annotations = spec(one(list(), 'Deployment')).template.metadata.annotations as Json;
+        assert.match(annotations['checksum/config'], /^[a-f0-9]{64}$/);
+      });
+
+      it('selects exactly its own pods', () => {
+        const d = spec(one(list(), 'Deployment'));
+        const podLabels = d.template.metadata.labels as Json;
+        for (const [k, v] of Object.entries(d.selector.matchLabels as Json)) assert.equal(podLabels[k], v);
+        assert.deepEqual(Object.keys(d.selector.matchLabels as Json).sort(), [
+          'app.kubernetes.io/instance',
+          'app.kubernetes.io/name',
+        ]);
+      });
+    });
+  }
+
+  it('spreads pods across zones and nodes when enabled', () => {
+    const constraints = podSpec(objects('defaults')).topologySpreadConstraints as Json[];
+    const selector = spec(one(objects('defaults'), 'Deployment')).selector.matchLabels as Json;
+    assert.deepEqual(constraints.map((c) => c.topologyKey).sort(), [
+      'kubernetes.io/hostname',
+      'topology.kubernetes.io/zone',
+    ]);
+    for (const c of constraints) assert.deepEqual(c.labelSelector.matchLabels, selector);
+    assert.equal(podSpec(objects('ci/disabled-values.yaml')).topologySpreadConstraints, undefined);
+  });
+
+  it('pins the image by digest when one is given', () => {
+    assert.match(
+      container(objects('ci/production-values.yaml')).image,
+      /^registry\.example\.com\/alexa\/skill-service@sha256:[a-f0-9]{64}$/,
+    );
+    assert.equal(container(objects('defaults')).image, `ghcr.io/example/skill-service:${chartAppVersion()}`);
+  });
+
+  it('leaves the replica count to the HPA when autoscaling', () => {
+    assert.equal(spec(one(objects('ci/production-values.yaml'), 'Deployment')).replicas, undefined);
+    assert.equal(spec(one(objects('defaults'), 'Deployment')).replicas, 2);
+  });
+});
+
+function chartAppVersion(): string {
+  return (parse(readFileSync(join(CHART, 'Chart.yaml'), 'utf8')) as { appVersion: string }).appVersion;
+}
+
+describe('the Service', () => {
+  it('is ClusterIP and targets the container ports by name', () => {
+    for (const scenario of all) {
+      const s = spec(one(objects(scenario.name), 'Service'));
+      assert.equal(s.type, 'ClusterIP');
+      assert.deepEqual(
+        (s.ports as Json[]).map((p) => [p.name, p.targetPort]),
+        [
+          ['http', 'http'],
+          ['metrics', 'metrics'],
+        ],
+      );
+      assert.deepEqual(s.selector, spec(one(objects(scenario.name), 'Deployment')).selector.matchLabels);
+    }
+  });
+});
+
+describe('the Ingress', () => {
+  const prod = () => objects('ci/production-values.yaml');
+
+  it('routes only the skill endpoint, exactly, to the app port', () => {
+    const ingress = spec(one(prod(), 'Ingress'));
+    const service = one(prod(), 'Service');
+    assert.equal(ingress.ingressClassName, 'nginx');
+    assert.equal((ingress.rules as Json[]).length, 1);
+    const paths = ingress.rules[0].http.paths as Json[];
+    assert.deepEqual(paths, [
+      {
+        path: '/alexa',
+        pathType: 'Exact',
+        backend: { service: { name: service.metadata.name, port: { name: 'http' } } },
+      },
+    ]);
+    assert.equal(ingress.defaultBackend, undefined);
+  });
+
+  it('terminates TLS for its host', () => {
+    const ingress = spec(one(prod(), 'Ingress'));
+    assert.deepEqual(ingress.tls, [{ hosts: ['alexa.example.com'], secretName: 'alexa-example-com-tls' }]);
+    assert.equal(ingress.rules[0].host, 'alexa.example.com');
+  });
+
+  it('is absent unless enabled', () => {
+    assert.equal(byKind(objects('defaults'), 'Ingress').length, 0);
+  });
+});
+
+describe('autoscaling and disruption', () => {
+  it('scales the Deployment on CPU and the custom metric', () => {
+    const list = objects('ci/production-values.yaml');
+    const hpa = spec(one(list, 'HorizontalPodAutoscaler'));
+    assert.deepEqual(hpa.scaleTargetRef, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: one(list, 'Deployment').metadata.name,
+    });
+    assert.deepEqual(
+      (hpa.metrics as Json[]).map((m) => m.type),
+      ['Resource', 'Pods'],
+    );
+    assert.equal(hpa.metrics[0].resource.name, 'cpu');
+    assert.ok(hpa.minReplicas >= 2);
+  });
+
+  it('keeps a PodDisruptionBudget over the same pods', () => {
+    const list = objects('defaults');
+    const pdb = spec(one(list, 'PodDisruptionBudget'));
+    assert.deepEqual(pdb.selector.matchLabels, spec(one(list, 'Deployment')).selector.matchLabels);
+    assert.equal(pdb.maxUnavailable, 1);
+  });
+});
+
+describe('the NetworkPolicy', () => {
+  for (const name of ['defaults', 'ci/production-values.yaml']) {
+    it(`${name}: admits the ingress controller to the app port and Prometheus to the metrics port, nothing else`, () => {
+      const list = objects(name);
+      const policy = spec(one(list, 'NetworkPolicy'));
+      assert.deepEqual(policy.podSelector.matchLabels, spec(one(list, 'Deployment')).selector.matchLabels);
+      assert.deepEqual(policy.policyTypes, ['Ingress']);
+      const rules = policy.ingress as Json[];
+      assert.deepEqual(
+        rules.map((r) => (r.ports as Json[]).map((p) => p.port)),
+        [['http'], ['metrics']],
+      );
+      for (const rule of rules) {
+        for (const peer of rule.from as Json[])
+          assert.ok(
+            Object.keys(peer.namespaceSelector.matchLabels as Json).length > 0,
+            'a namespace selector, never all namespaces',
+          );
+      }
+      const portNames = (container(list).ports as Json[]).map((p) => p.name);
+      for (const rule of rules)
+        for (const p of rule.ports as Json[])
+          assert.ok(portNames.includes(p.port), `port ${p.port} exists on the container`);
+    });
+  }
+});
+
+describe('the ServiceAccount', () => {
+  it('mounts no token and grants nothing', () => {
+    const sa = one(objects('defaults'), 'ServiceAccount');
+    assert.equal(sa.automountServiceAccountToken, false);
+    assert.equal(podSpec(objects('defaults')).serviceAccountName, sa.metadata.name);
+    for (const kind of ['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'])
+      assert.equal(byKind(objects('ci/production-values.yaml'), kind).length, 0);
+  });
+});
+
+describe('monitoring objects', () => {
+  it('are rendered in auto mode only when the operator API exists', () => {
+    assert.equal(byKind(objects('defaults'), 'ServiceMonitor').length, 0);
+    assert.equal(byKind(objects('defaults'), 'PrometheusRule').length, 0);
+    assert.equal(byKind(objects('defaults+operator'), 'ServiceMonitor').length, 1);
+    assert.equal(byKind(objects('defaults+operator'), 'PrometheusRule').length, 1);
+  });
+
+  it('the ServiceMonitor scrapes the Service metrics port of this release', () => {
+    const list = objects('ci/production-values.yaml');
+    const monitor = one(list, 'ServiceMonitor');
+    const service = one(list, 'Service');
+    assert.equal(monitor.metadata.labels?.release, 'kube-prometheus-stack');
+    const s = spec(monitor);
+    for (const [k, v] of Object.entries(s.selector.matchLabels as Json))
+      assert.equal(service.metadata.labels?.[k], v);
+    assert.deepEqual(s.namespaceSelector, { matchNames: [NAMESPACE] });
+    assert.equal(s.endpoints.length, 1);
+    assert.equal(s.endpoints[0].port, 'metrics');
+    assert.equal(s.endpoints[0].path, '/metrics');
+    assert.ok((spec(service).ports as Json[]).some((p) => p.name === 'metrics'));
+  });
+
+  it('the dashboard ConfigMap carries the sidecar label and the dashboard JSON unchanged', () => {
+    const list = objects('ci/production-values.yaml');
+    const cm = byKind(list, 'ConfigMap').find((m) => m.metadata.name.endsWith('-dashboard'))!;
+    assert.equal(cm.metadata.labels?.grafana_dashboard, '1');
+    assert.equal(cm.metadata.namespace, 'monitoring');
+    assert.equal(cm.metadata.annotations?.grafana_folder, 'Alexa');
+    const file = readFileSync(join(CHART, 'dashboards', 'skill-service.json'), 'utf8');
+    assert.deepEqual(JSON.parse((cm.data as Json)['skill-service.json'] as string), JSON.parse(file));
+  });
+});
+
+describe('everything off', () => {
+  it('renders only the Deployment, Service and ConfigMap', () => {
+    const kinds = objects('ci/disabled-values.yaml')
+      .map((o) => o.kind)
+      .sort();
+    assert.deepEqual(kinds, ['ConfigMap', 'Deployment', 'Service']);
+    assert.equal(podSpec(objects('ci/disabled-values.yaml')).serviceAccountName, 'default');
+  });
+});
