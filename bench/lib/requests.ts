@@ -88,8 +88,12 @@ export class Signer {
           to: Math.min(count, (w + 1) * share),
         };
         return new Promise<string[]>((resolve, reject) => {
-          worker.once('message', resolve);
-          worker.once('error', reject);
+          const onError = (error: Error): void => reject(error);
+          worker.once('error', onError);
+          worker.once('message', (signatures: string[]) => {
+            worker.off('error', onError);
+            resolve(signatures);
+          });
           worker.postMessage(job);
         });
       }),
