@@ -10,7 +10,7 @@ describe('request verification: the certificate URL (rule 1)', () => {
 
   it('accepts a request signed with a certificate from https://s3.amazonaws.com/echo.api/', async () => {
     const reply = await s.expectAccepted(s.request());
-    expect(reply.json().response.outputSpeech.ssml).toContain('Welcome');
+    expect(reply.json()).toMatchObject({ version: '1.0', response: expect.any(Object) });
   });
 
   it.each([

@@ -34,7 +34,11 @@ describe('request verification in the running service', () => {
     const cache = new CountingCertificateCache({ maxEntries: 8, maxConcurrentLoads: 8 }, new PinnedClock());
 
     beforeAll(async () => {
-      s = await VerificationScenario.start({ overrides: [[CertificateCache, cache]] });
+      // A long download deadline: the download is held on purpose until all 200 requests wait for it.
+      s = await VerificationScenario.start({
+        overrides: [[CertificateCache, cache]],
+        certFetchTimeoutMs: 30_000,
+      });
       await s.t.app.listen(0, '127.0.0.1');
     });
     afterAll(() => s.close());
@@ -51,9 +55,12 @@ describe('request verification in the running service', () => {
         fetch(url, { method: 'POST', headers: r.headers, body: r.payload }).then((res) => res.status),
       );
       // Hold the download until every request is waiting for the certificate, then let it through.
-      await until(() => cache.calls >= 200);
-      expect(s.server.downloads('/echo.api/burst.pem')).toBe(1);
-      open();
+      try {
+        await until(() => cache.calls >= 200);
+        expect(s.server.downloads('/echo.api/burst.pem')).toBe(1);
+      } finally {
+        open();
+      }
       expect(await Promise.all(replies)).toEqual(Array.from({ length: 200 }, () => 200));
       expect(s.server.downloads('/echo.api/burst.pem')).toBe(1);
     });
