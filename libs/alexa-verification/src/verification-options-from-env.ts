@@ -39,7 +39,7 @@ function nonEmpty(value: string | undefined): value is string {
 function flag(name: string, value: string | undefined): boolean | undefined {
   if (!nonEmpty(value)) return undefined;
   const normalised = value.trim().toLowerCase();
-  if (normalised === 'true' || normalised === '1') return true;
-  if (normalised === 'false' || normalised === '0') return false;
+  if (normalised === 'true' || normalised === '1' || normalised === 'yes') return true;
+  if (normalised === 'false' || normalised === '0' || normalised === 'no') return false;
   throw new VerificationConfigError(`${name} must be true or false, got "${value}"`);
 }

@@ -109,6 +109,13 @@ describe('verificationOptionsFromEnv', () => {
     expect(() => verificationOptionsFromEnv(env)).toThrow(message);
   });
 
+  it('reads yes and no like the service configuration does', () => {
+    expect(verificationOptionsFromEnv({ ALEXA_VERIFY: 'no', ALEXA_REPLAY_PROTECTION: 'yes' })).toMatchObject({
+      enabled: false,
+      replayProtection: true,
+    });
+  });
+
   it('parses a file source', () => {
     expect(parseCertSource('file:.dev-certs')).toEqual({ dir: '.dev-certs' });
   });
