@@ -111,9 +111,11 @@ async function main(): Promise<number> {
       `${String(machineInfo.memory_total_mb)} MB RAM, load ${JSON.stringify(machineInfo.load_average_at_start)}`,
   );
   log(
-    `mode ${options.mode}: ${options.reps} repetition(s), connections ${options.connections.join(',')}, ` +
-      `windows of about ${options.durationSec} s after a ${options.warmupSec} s warm-up; ` +
-      `server logs at info level to ${options.keepLogs ? 'bench/results/logs/' : '/dev/null'}`,
+    (options.mode === 'leak'
+      ? `mode leak: ${options.leakTotal} signed requests at 16 connections`
+      : `mode ${options.mode}: ${options.reps} repetition(s), connections ${options.connections.join(',')}, ` +
+        `windows of about ${options.durationSec} s after a ${options.warmupSec} s warm-up`) +
+      `; server logs at info level to ${options.keepLogs ? 'bench/results/logs/' : '/dev/null'}`,
   );
   if (!PROC_AVAILABLE) log('warning: /proc is not available: no server CPU or memory figures');
   mkdirSync(RESULTS, { recursive: true });
@@ -302,7 +304,7 @@ async function main(): Promise<number> {
       `\n${String(machineInfo.cores)} cores (${String(machineInfo.cpu_model)}), Node ${process.version}; ` +
         `medians of ${options.reps} repetition(s); ratios against the same run's ceiling (1) and official adapter (2)\n\n`,
     );
-    process.stdout.write(`${renderTable(scenarios, burst)}\n`);
+    if (scenarios.length > 0 || burst) process.stdout.write(`${renderTable(scenarios, burst)}\n`);
     if (leak) {
       process.stdout.write(
         `\nleak check: RSS ${leak.rssAfterFirstMb?.toFixed(1) ?? '?'} MB after the first ${leak.series[0]?.afterRequests} requests, ` +

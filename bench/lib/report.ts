@@ -49,6 +49,8 @@ export interface ScenarioSummary {
   peak_rss_mb: number | null;
   rss_ratio_to_ceiling: number | null;
   rss_ratio_to_official: number | null;
+  /** What the server said to the sanity request (speech). */
+  sample_answer: string | null;
   levels: Record<string, LevelSummary>;
 }
 
@@ -155,6 +157,7 @@ export function summarise(
       peak_rss_mb: medianOrNull(record.sessions.map((s) => s.peakRssMb)),
       rss_ratio_to_ceiling: null,
       rss_ratio_to_official: null,
+      sample_answer: record.sessions[0]?.answer ?? null,
       levels,
     };
   });

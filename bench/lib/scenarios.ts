@@ -49,6 +49,8 @@ export interface RunningServer {
   readonly metricsUrl: string | undefined;
   /** Helper processes (the fake upstream), measured alongside. */
   readonly side: Record<string, ServerProcess>;
+  /** What the server said to the sanity request (speech, tags stripped); undefined when skipped. */
+  answer: string | undefined;
   /** Prepares `count` requests of this scenario's kind (signing them when the scenario is signed). */
   requests(count: number): Promise<RequestSource>;
   stop(): Promise<void>;
@@ -103,11 +105,37 @@ function snippet(text: string): string {
   return text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }
 
-async function expectWelcome(url: string, request: PreparedRequest, what: string): Promise<void> {
-  const { status, text } = await post(url, request);
-  if (status !== 200 || !text.includes(WELCOME_FRAGMENT)) {
-    throw new SanityFailure(`${what}: expected 200 with the welcome, got ${status} ${snippet(text)}`);
+/** The speech of an Alexa response envelope, tags stripped; undefined when it is not one. */
+function speechOf(text: string): string | undefined {
+  try {
+    const envelope = JSON.parse(text) as {
+      version?: unknown;
+      response?: { outputSpeech?: { ssml?: string; text?: string } };
+    };
+    if (envelope.version !== '1.0' || typeof envelope.response !== 'object') return undefined;
+    const speech = envelope.response.outputSpeech;
+    return (speech?.ssml ?? speech?.text ?? '').replace(/<[^>]+>/g, '');
+  } catch {
+    return undefined;
   }
+}
+
+/** POSTs the request and checks for 200 with an Alexa response envelope; returns its speech. */
+async function expectAnswer(
+  url: string,
+  request: PreparedRequest,
+  what: string,
+  fragment?: string,
+): Promise<string> {
+  const { status, text } = await post(url, request);
+  const speech = speechOf(text);
+  if (status !== 200 || speech === undefined || (fragment !== undefined && !speech.includes(fragment))) {
+    throw new SanityFailure(
+      `${what}: expected 200 with an Alexa response${fragment ? ` saying "${fragment}..."` : ''}, ` +
+        `got ${status} ${snippet(text)}`,
+    );
+  }
+  return speech;
 }
 
 function referenceScenario(
@@ -141,13 +169,14 @@ function referenceScenario(
         url,
         metricsUrl: undefined,
         side: {},
+        answer: undefined,
         requests: () => Promise.resolve(unsignedSource('launch')),
         stop: async () => {
           await server.stop();
         },
       };
       try {
-        await expectWelcome(url, unsignedSource('launch').next(), title);
+        running.answer = await expectAnswer(url, unsignedSource('launch').next(), title, WELCOME_FRAGMENT);
       } catch (error) {
         await running.stop();
         throw error;
@@ -270,6 +299,7 @@ function serviceScenario(
           url,
           metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
           side,
+          answer: undefined,
           requests,
           stop,
         };
@@ -293,11 +323,15 @@ function serviceScenario(
                 `${snippet(answer.text)}): the music module or account linking is not wired in yet`,
             );
           }
-          if (answer.status !== 200) {
+          const speech = speechOf(answer.text);
+          if (answer.status !== 200 || speech === undefined) {
             throw new SanityFailure(`${title}: expected 200, got ${answer.status} ${snippet(answer.text)}`);
           }
+          running.answer = speech;
         } else {
-          await expectWelcome(url, probe, title);
+          // The service's own handler answers (the music module greets linked users and sends an unlinked one
+          // the link card): any well-formed answer passes; what it said is reported.
+          running.answer = await expectAnswer(url, probe, title);
         }
         return running;
       } catch (error) {
@@ -351,6 +385,18 @@ export const SCENARIOS: readonly Scenario[] = [
 
 /** The scenario-4 server, reused by the cold burst and the leak check. */
 export const FULL_SIGNED = SCENARIOS[3];
+
+/** Values of the series named `name` (any labels) on a Prometheus text page, summed; undefined when absent. */
+export async function scrapeMetric(metricsUrl: string, name: string): Promise<number | undefined> {
+  const text = await (await fetch(metricsUrl)).text();
+  let total: number | undefined;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) {
+      total = (total ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+  }
+  return total;
+}
 
 export async function scrapeVerificationMetrics(metricsUrl: string): Promise<Record<string, number>> {
   const text = await (await fetch(metricsUrl)).text();

@@ -11,7 +11,7 @@ export interface ServerSpec {
   /** Script run by this Node binary (a `.ts` file is type-stripped by Node 24, a `.js` file runs as is). */
   readonly script: string;
   readonly args?: readonly string[];
-  /** Added to (and overriding) the parent's environment; NODE_OPTIONS is never inherited. */
+  /** Added to (and overriding) the parent's environment; the parent's NODE_OPTIONS is not inherited. */
   readonly env?: Readonly<Record<string, string>>;
   /** Node options for the child, e.g. `--cpu-prof`. */
   readonly nodeArgs?: readonly string[];
@@ -51,8 +51,9 @@ export class ServerProcess {
     const { spec } = this;
     if (spec.stdoutFile !== '/dev/null') mkdirSync(dirname(spec.stdoutFile), { recursive: true });
     const stdout = openSync(spec.stdoutFile, 'w');
-    const env: Record<string, string | undefined> = { ...process.env, ...spec.env };
-    delete env.NODE_OPTIONS;
+    const env: Record<string, string | undefined> = { ...process.env };
+    delete env.NODE_OPTIONS; // not inherited; a spec may still set it
+    Object.assign(env, spec.env);
     const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), spec.script, ...(spec.args ?? [])], {
       env,
       stdio: ['ignore', stdout, 'pipe', ...(spec.ipc ? (['ipc'] as const) : [])],

@@ -10,6 +10,7 @@ import {
   NotAvailableYet,
   type RunningServer,
   type Scenario,
+  scrapeMetric,
   scrapeVerificationMetrics,
 } from './scenarios.ts';
 
@@ -20,6 +21,8 @@ export interface SessionResult {
   levels: LoadFigures[];
   /** VmHWM of the server process at the end of the session (warm-up and every window included), MB. */
   peakRssMb: number | null;
+  /** What the server said to the sanity request. */
+  answer: string | undefined;
 }
 
 /** Rate seen for each connection level in earlier repetitions, to size the next windows. */
@@ -66,6 +69,7 @@ export async function runSession(
 ): Promise<SessionResult> {
   const running = await scenario.start(ctx, rep);
   try {
+    if (rep === 1 && running.answer !== undefined) ctx.log(`    answers: "${running.answer}"`);
     const pid = running.server.pid;
     const warmupRps = await warmUp(ctx, running);
     const levels: LoadFigures[] = [];
@@ -89,7 +93,13 @@ export async function runSession(
           `cpu ${figures.cpuUsPerRequest?.toFixed(1) ?? '?'} us/req  errors ${figures.errors}/${figures.requests}`,
       );
     }
-    return { rep, warmupRps, levels, peakRssMb: processMemory(pid)?.peakRssMb ?? null };
+    return {
+      rep,
+      warmupRps,
+      levels,
+      peakRssMb: processMemory(pid)?.peakRssMb ?? null,
+      answer: running.answer,
+    };
   } finally {
     await running.stop();
   }
@@ -192,7 +202,14 @@ export async function coldBurst(ctx: BenchContext, rep: number): Promise<BurstRe
 export interface LeakResult {
   connections: number;
   /** RSS after each batch. */
-  series: { afterRequests: number; rssMb: number | null; rps: number; errors: number }[];
+  series: {
+    afterRequests: number;
+    rssMb: number | null;
+    /** V8 heap in use (the service's nodejs_heap_size_used_bytes), MB: a diagnostic, not the target. */
+    heapUsedMb: number | null;
+    rps: number;
+    errors: number;
+  }[];
   rssAfterFirstMb: number | null;
   rssAfterAllMb: number | null;
   /** (after all / after the first batch) - 1. */
@@ -222,15 +239,20 @@ export async function leakCheck(ctx: BenchContext): Promise<LeakResult> {
       });
       errors += figures.errors;
       requests += figures.requests;
+      const heapBytes = running.metricsUrl
+        ? await scrapeMetric(running.metricsUrl, 'nodejs_heap_size_used_bytes').catch(() => undefined)
+        : undefined;
+      const heapUsedMb = heapBytes === undefined ? null : heapBytes / 2 ** 20;
       series.push({
         afterRequests: done + leakChunk,
         rssMb: figures.rssMb,
+        heapUsedMb,
         rps: figures.rps,
         errors: figures.errors,
       });
       ctx.log(
-        `    after ${String(done + leakChunk).padStart(7)} requests: RSS ${figures.rssMb?.toFixed(1) ?? '?'} MB ` +
-          `(${figures.rps.toFixed(0)} req/s, ${figures.errors} errors)`,
+        `    after ${String(done + leakChunk).padStart(7)} requests: RSS ${figures.rssMb?.toFixed(1) ?? '?'} MB, ` +
+          `heap used ${heapUsedMb?.toFixed(1) ?? '?'} MB (${figures.rps.toFixed(0)} req/s, ${figures.errors} errors)`,
       );
     }
     const first = series[0]?.rssMb ?? null;
