@@ -2,7 +2,8 @@
 // self time by component (package, our library, Node internals, GC) and the hottest functions.
 //
 //   node bench/profile-summary.ts bench/results/profiles/service_signed-<time>.cpuprofile [--top 25] [--skip-ms N]
-// --skip-ms leaves out the first N ms (start-up and module loading) so the figures describe the request path.
+// --skip-ms leaves out the first N ms (start-up and module loading) so the figures describe the request path;
+// --callers NAME [--depth 4] breaks one function's self time down by its callers.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -45,6 +46,37 @@ export function component(frame: CallFrame): string {
     return `node: ${name[0] === 'internal' ? name.slice(1, 3).join('/') : name[0]}`;
   }
   return url;
+}
+
+/**
+ * Who calls `functionName`: self time of its samples by the chain of callers above it (`depth` frames,
+ * innermost first), e.g. which writes a native `writeUtf8String` belongs to.
+ */
+export function callersOf(
+  profile: CpuProfile,
+  functionName: string,
+  depth = 4,
+  skipMs = 0,
+): { chain: string; ms: number }[] {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const chains = new Map<string, number>();
+  let elapsedUs = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    elapsedUs += profile.timeDeltas[i] ?? 0;
+    if (elapsedUs < skipMs * 1000) continue;
+    const id = profile.samples[i];
+    if (byId.get(id)?.callFrame.functionName !== functionName) continue;
+    const names: string[] = [];
+    for (let at = parent.get(id); at !== undefined && names.length < depth; at = parent.get(at)) {
+      const frame = byId.get(at)!.callFrame;
+      names.push(`${frame.functionName || '(anonymous)'} [${component(frame)}]`);
+    }
+    const chain = names.join(' < ');
+    chains.set(chain, (chains.get(chain) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
+  return [...chains].sort((a, b) => b[1] - a[1]).map(([chain, us]) => ({ chain, ms: us / 1000 }));
 }
 
 export interface ProfileSummary {
@@ -104,7 +136,12 @@ export function summariseProfile(profile: CpuProfile, top = 25, skipMs = 0): Pro
 function main(): void {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { top: { type: 'string', default: '25' }, 'skip-ms': { type: 'string', default: '0' } },
+    options: {
+      top: { type: 'string', default: '25' },
+      'skip-ms': { type: 'string', default: '0' },
+      callers: { type: 'string' },
+      depth: { type: 'string', default: '4' },
+    },
   });
   if (positionals.length === 0) {
     process.stderr.write(
@@ -115,6 +152,14 @@ function main(): void {
   }
   for (const file of positionals) {
     const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+    if (values.callers !== undefined) {
+      process.stdout.write(`${file}: callers of ${values.callers}\n`);
+      const chains = callersOf(profile, values.callers, Number(values.depth), Number(values['skip-ms']));
+      for (const { chain, ms } of chains.slice(0, Number(values.top))) {
+        process.stdout.write(`  ${ms.toFixed(1).padStart(8)} ms  ${chain}\n`);
+      }
+      continue;
+    }
     const summary = summariseProfile(profile, Number(values.top), Number(values['skip-ms']));
     const pct = (share: number): string => `${(share * 100).toFixed(1).padStart(5)} %`;
     process.stdout.write(
