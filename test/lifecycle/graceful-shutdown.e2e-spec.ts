@@ -3,7 +3,10 @@ import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { ShutdownState } from '@lib/service-runtime';
-import { alexaRequest } from '../../tools/alexa-request/envelope.ts';
+import { tmpdir } from 'node:os';
+import { alexaRequest, DEFAULT_SKILL_ID } from '../../tools/alexa-request/envelope.ts';
+import { type SigningIdentity, signRequest } from '../../tools/alexa-request/sign.ts';
+import { ensureDevCerts, loadDevSigningIdentity } from '../../tools/dev-certs.ts';
 import { createTestApp } from '../support/test-app';
 
 const root = join(__dirname, '../..');
@@ -15,10 +18,31 @@ interface Started {
   exit: Promise<number | null>;
 }
 
-function start(env: Record<string, string>): Promise<Started> {
+const certsDir = join(tmpdir(), `alexa-skill-drain-certs-${process.pid}`);
+let identity: SigningIdentity;
+
+/** A signed SlowIntent request, exactly as Amazon would send it. */
+function slowRequest(): { body: string; headers: Record<string, string> } {
+  const body = alexaRequest().intent('SlowIntent').body();
+  return { body, headers: { ...signRequest(body, identity) } };
+}
+
+async function start(env: Record<string, string>): Promise<Started> {
+  const certs = await ensureDevCerts(certsDir);
+  identity = await loadDevSigningIdentity(certsDir);
   const child = spawn(process.execPath, [join(root, 'test/support/slow-skill-server.cjs')], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'test', LOG_FORMAT: 'json', PORT: '0', METRICS_PORT: '0', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_FORMAT: 'json',
+      PORT: '0',
+      METRICS_PORT: '0',
+      ALEXA_CERT_SOURCE: `file:${certs.dir}`,
+      ALEXA_TRUSTED_CA_FILE: certs.caFile,
+      ALEXA_SKILL_ID: DEFAULT_SKILL_ID,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -37,7 +61,11 @@ function start(env: Record<string, string>): Promise<Started> {
   });
 }
 
-function post(port: number, body: string): Promise<{ status: number; body: string }> {
+function post(
+  port: number,
+  signed: { body: string; headers: Record<string, string> },
+): Promise<{ status: number; body: string }> {
+  const { body, headers } = signed;
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -45,7 +73,7 @@ function post(port: number, body: string): Promise<{ status: number; body: strin
         port,
         method: 'POST',
         path: '/alexa',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         agent: false,
       },
       (res) => {
@@ -81,7 +109,7 @@ describe('graceful shutdown of a real process', () => {
     const server = await start({ SHUTDOWN_TIMEOUT_MS: '10000', SLOW_MS: '1500' });
     expect(await getStatus(server.port, '/health/ready')).toBe(200);
 
-    const inFlight = post(server.port, alexaRequest().intent('SlowIntent').body());
+    const inFlight = post(server.port, slowRequest());
     await new Promise((r) => setTimeout(r, 300)); // the request is now inside the handler
     server.child.kill('SIGTERM');
 
@@ -95,7 +123,7 @@ describe('graceful shutdown of a real process', () => {
 
   it('exits 1 when the drain outlasts SHUTDOWN_TIMEOUT_MS', async () => {
     const server = await start({ SHUTDOWN_TIMEOUT_MS: '500', SLOW_MS: '5000' });
-    const inFlight = post(server.port, alexaRequest().intent('SlowIntent').body()).catch((e: Error) => e);
+    const inFlight = post(server.port, slowRequest()).catch((e: Error) => e);
     await new Promise((r) => setTimeout(r, 300));
     server.child.kill('SIGTERM');
     expect(await server.exit).toBe(1);

@@ -1,39 +1,59 @@
 import { createHash } from 'node:crypto';
 import { alexaRequest } from '../../tools/alexa-request/envelope.ts';
+import { type FakeMusicApi, startFakeMusicApi } from '../../tools/fake-music-api.ts';
 import { CountingResponseInterceptor, TestDomainModule } from '../support/test-domain.module';
 import { createTestApp, metricValue, type TestApp } from '../support/test-app';
 
 describe('the skill endpoint (POST /alexa)', () => {
   let t: TestApp;
+  let music: FakeMusicApi;
 
   beforeAll(async () => {
-    t = await createTestApp({ imports: [TestDomainModule] });
+    music = await startFakeMusicApi({ tokens: { 'skill-test-token': { displayName: 'Ada Lovelace' } } });
+    t = await createTestApp({ imports: [TestDomainModule], env: { MUSIC_API_BASE_URL: music.url } });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await music.close();
+  });
 
-  it('answers a LaunchRequest with the welcome and a reprompt', async () => {
+  it("answers an unlinked LaunchRequest with the music module's link card (its Launch handler replaces the built-in)", async () => {
     const res = await t.alexa(alexaRequest().launch());
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.version).toBe('1.0');
-    expect(body.response.outputSpeech).toEqual({
-      type: 'SSML',
-      ssml: '<speak>Welcome! What would you like to do?</speak>',
+    expect(body.response.card).toEqual({ type: 'LinkAccount' });
+    expect(body.response.shouldEndSession).toBe(true);
+  });
+
+  it('answers a linked LaunchRequest by greeting the user by display name, with a reprompt', async () => {
+    const res = await t.alexa(alexaRequest().launch().linked('skill-test-token'));
+    expect(res.statusCode).toBe(200);
+    expect(res.json().response).toEqual({
+      outputSpeech: {
+        type: 'SSML',
+        ssml: '<speak>Welcome back, Ada Lovelace! What would you like to hear?</speak>',
+      },
+      reprompt: {
+        outputSpeech: {
+          type: 'SSML',
+          ssml: '<speak>You can say: play Queen, or ask what is playing.</speak>',
+        },
+      },
+      shouldEndSession: false,
     });
-    expect(body.response.reprompt.outputSpeech.ssml).toBe('<speak>What would you like to do?</speak>');
-    expect(body.response.shouldEndSession).toBe(false);
   });
 
   it('speaks the built-in texts in the request locale', async () => {
-    const res = await t.alexa(alexaRequest().launch().locale('de-DE'));
-    expect(res.json().response.outputSpeech.ssml).toBe('<speak>Willkommen! Was möchtest du tun?</speak>');
+    const res = await t.alexa(alexaRequest().intent('AMAZON.StopIntent').locale('de-DE'));
+    expect(res.json().response.outputSpeech.ssml).toBe('<speak>Tschüss!</speak>');
   });
 
   it('falls back to the language, then to en-US, for other locales', async () => {
-    const austrian = await t.alexa(alexaRequest().launch().locale('de-AT'));
-    expect(austrian.json().response.outputSpeech.ssml).toContain('Willkommen');
-    const japanese = await t.alexa(alexaRequest().launch().locale('ja-JP'));
-    expect(japanese.json().response.outputSpeech.ssml).toContain('Welcome');
+    const austrian = await t.alexa(alexaRequest().intent('AMAZON.StopIntent').locale('de-AT'));
+    expect(austrian.json().response.outputSpeech.ssml).toBe('<speak>Tschüss!</speak>');
+    const japanese = await t.alexa(alexaRequest().intent('AMAZON.StopIntent').locale('ja-JP'));
+    expect(japanese.json().response.outputSpeech.ssml).toBe('<speak>Goodbye!</speak>');
   });
 
   it('routes a custom intent to a handler that a domain module registered with a decorator', async () => {
@@ -220,7 +240,7 @@ describe('the skill endpoint with a configured path and body limit', () => {
   afterAll(() => t.close());
 
   it('serves the skill on ALEXA_ENDPOINT_PATH only', async () => {
-    expect((await t.alexa(alexaRequest().launch())).statusCode).toBe(200);
+    expect((await t.alexa(alexaRequest().intent('AMAZON.HelpIntent'))).statusCode).toBe(200);
     const old = await t.app.inject({
       method: 'POST',
       url: '/alexa',

@@ -5,7 +5,11 @@ import { MetricsServer } from '@lib/metrics';
 import { Writable } from 'node:stream';
 import { createApp } from '../../apps/skill-service/src/bootstrap';
 import { loadConfig } from '../../apps/skill-service/src/config/env.schema';
-import { AlexaRequestBuilder } from '../../tools/alexa-request/envelope.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AlexaRequestBuilder, DEFAULT_SKILL_ID } from '../../tools/alexa-request/envelope.ts';
+import { type SigningIdentity, signRequest } from '../../tools/alexa-request/sign.ts';
+import { type DevCertPaths, ensureDevCerts, loadDevSigningIdentity } from '../../tools/dev-certs.ts';
 
 /** Collects every log line the app writes, so tests can assert what is (not) logged. */
 export class LogCapture extends Writable {
@@ -28,6 +32,8 @@ export class LogCapture extends Writable {
 export interface TestAppOptions {
   /** Environment variables on top of the test defaults. */
   env?: Record<string, string>;
+  /** Sign requests sent with `alexa()` like Amazon (with the test development CA). @default true */
+  sign?: boolean;
   imports?: ModuleMetadata['imports'];
   /** Account-linking options (the app always wires the module). */
   accountLinking?: AccountLinkingModuleOptions;
@@ -48,8 +54,15 @@ export interface TestApp {
 
 /** The real app (real Fastify, real modules) with test-friendly defaults: ephemeral ports, captured logs. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const certs = await testCertificates();
   const config = loadConfig({
     NODE_ENV: 'test',
+    // Verification is ON, as in production, against a development CA made for this test process:
+    // the chain is read from a folder instead of downloaded; every other check is the real one.
+    ALEXA_VERIFY: 'true',
+    ALEXA_CERT_SOURCE: `file:${certs.dir}`,
+    ALEXA_TRUSTED_CA_FILE: certs.caFile,
+    ALEXA_SKILL_ID: DEFAULT_SKILL_ID,
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'info',
     PORT: '0',
@@ -76,10 +89,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
           : typeof body === 'string'
             ? body
             : JSON.stringify(body);
+      const signature = options.sign === false ? {} : signRequest(payload, certs.identity);
       const res = await app.inject({
         method: 'POST',
         url: endpoint,
-        headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+        headers: { 'content-type': 'application/json; charset=utf-8', ...signature, ...headers },
         payload,
       });
       return { statusCode: res.statusCode, body: res.body, json: () => res.json() };
@@ -90,6 +104,18 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
     close: () => app.close(),
   };
+}
+
+let certificates: Promise<DevCertPaths & { identity: SigningIdentity }> | undefined;
+
+/** One development CA and signing certificate per test process (key generation is the slow part). */
+function testCertificates(): Promise<DevCertPaths & { identity: SigningIdentity }> {
+  certificates ??= (async () => {
+    const dir = join(tmpdir(), `alexa-skill-test-certs-${process.pid}`);
+    const paths = await ensureDevCerts(dir);
+    return { ...paths, identity: await loadDevSigningIdentity(dir) };
+  })();
+  return certificates;
 }
 
 /** The value of one sample in Prometheus text output, or 0 when absent. */

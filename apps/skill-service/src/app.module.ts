@@ -2,7 +2,10 @@ import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common'
 import { ConfigModule } from '@nestjs/config';
 import { AccountLinkingModule, type AccountLinkingModuleOptions } from '@lib/account-linking';
 import { AlexaSkillModule, skillRequestReport } from '@lib/alexa-skill';
+import { AlexaVerificationModule, parseCertSource } from '@lib/alexa-verification';
 import { MetricsModule } from '@lib/metrics';
+import { MUSIC_PROVIDER, MusicModule } from '@lib/music';
+import { ProgressiveResponseModule } from '@lib/resilient-http';
 import { HealthModule, ServiceLoggingModule } from '@lib/service-runtime';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from './config/env.schema';
@@ -43,12 +46,29 @@ export class AppModule {
           defaultMetricsPrefix: config.METRICS_PREFIX,
         }),
         HealthModule,
+        // First APP_GUARD: nothing below runs for a request that did not come from Amazon.
+        AlexaVerificationModule.forRoot({
+          enabled: config.ALEXA_VERIFY,
+          skillIds: config.ALEXA_SKILL_ID?.split(',').map((id) => id.trim()) ?? [],
+          certSource: parseCertSource(config.ALEXA_CERT_SOURCE),
+          trustedCaFile: config.ALEXA_TRUSTED_CA_FILE,
+          replayProtection: config.ALEXA_REPLAY_PROTECTION,
+          production: config.NODE_ENV === 'production',
+        }),
         AlexaSkillModule.forRoot({
           endpointPath: config.ALEXA_ENDPOINT_PATH,
           deadlineMs: config.ALEXA_DEADLINE_MS,
           maxResponseBytes: config.ALEXA_MAX_RESPONSE_BYTES,
         }),
-        AccountLinkingModule.forRoot({ defaultProvider: 'music', ...extras.accountLinking }),
+        AccountLinkingModule.forRoot({ defaultProvider: MUSIC_PROVIDER, ...extras.accountLinking }),
+        ProgressiveResponseModule.forRoot({
+          isGlobal: true,
+          delayMs: config.PROGRESSIVE_RESPONSE_DELAY_MS,
+          allowAnyEndpoint: config.ALEXA_API_ENDPOINT_ALLOW_ANY,
+          environment: config.NODE_ENV,
+        }),
+        // Domain modules: each brings its handlers; nothing above names them.
+        MusicModule,
         ...(extras.imports ?? []),
       ],
     };

@@ -7,6 +7,7 @@ const bool = (fallback: boolean) =>
     .transform((value) => value === 'true' || value === '1' || value === 'yes');
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
+const optionalInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
 const port = (fallback: number) => int(fallback, 0, 65_535);
 
 /**
@@ -37,6 +38,28 @@ export const envVariables = z.object({
   TRUST_PROXY: bool(false),
   ALEXA_DEADLINE_MS: int(7000, 500, 8000),
   ALEXA_MAX_RESPONSE_BYTES: int(122_880, 1024, 10_485_760),
+  // Request verification (libs/alexa-verification).
+  ALEXA_VERIFY: bool(true),
+  ALEXA_SKILL_ID: z.string().optional(),
+  ALEXA_CERT_SOURCE: z
+    .string()
+    .regex(/^(https|file:.+)$/, 'must be "https" or "file:<dir>"')
+    .default('https'),
+  ALEXA_TRUSTED_CA_FILE: z.string().optional(),
+  ALEXA_REPLAY_PROTECTION: bool(true),
+  // Progressive responses (libs/resilient-http).
+  PROGRESSIVE_RESPONSE_DELAY_MS: int(1000, 0, 8000),
+  ALEXA_API_ENDPOINT_ALLOW_ANY: bool(false),
+  // The music API (libs/music); unset MUSIC_API_* tuning keeps the resilient client's defaults.
+  MUSIC_API_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.spotify.com'),
+  MUSIC_API_TOTAL_BUDGET_MS: optionalInt(50, 8000),
+  MUSIC_API_ATTEMPT_TIMEOUT_MS: optionalInt(10, 8000),
+  MUSIC_API_MAX_RETRIES: optionalInt(0, 10),
+  MUSIC_API_RETRY_BASE_DELAY_MS: optionalInt(0, 5000),
+  MUSIC_API_RETRY_MAX_DELAY_MS: optionalInt(0, 8000),
+  MUSIC_API_BREAKER_FAILURES: optionalInt(1, 1000),
+  MUSIC_API_BREAKER_HALF_OPEN_AFTER_MS: optionalInt(100, 600_000),
+  MUSIC_API_MAX_CONCURRENT: optionalInt(1, 100_000),
 });
 
 export const envSchema = envVariables.transform((env) => ({

@@ -1,0 +1,28 @@
+import type { HandlerInput } from 'ask-sdk-core';
+import type { Response } from 'ask-sdk-model';
+import { IntentHandler, type SkillHandler } from '@lib/alexa-skill';
+import { type LinkedSkillRequestContext, RequiresLinkedAccount } from '@lib/account-linking';
+import { MusicApiClient, NoActiveDeviceError } from '../api';
+import { MUSIC_TEXTS } from '../texts/music.texts';
+
+@IntentHandler('AMAZON.PauseIntent')
+@RequiresLinkedAccount()
+export class PauseHandler implements SkillHandler {
+  constructor(private readonly music: MusicApiClient) {}
+
+  async handle(input: HandlerInput, context: LinkedSkillRequestContext): Promise<Response> {
+    try {
+      await this.music.pause(context.accessToken, context);
+      return input.responseBuilder
+        .speak(MUSIC_TEXTS.get(context.locale, 'paused'))
+        .withShouldEndSession(true)
+        .getResponse();
+    } catch (error) {
+      if (!(error instanceof NoActiveDeviceError)) throw error;
+      return input.responseBuilder
+        .speak(MUSIC_TEXTS.get(context.locale, 'noActiveDevice'))
+        .withShouldEndSession(true)
+        .getResponse();
+    }
+  }
+}

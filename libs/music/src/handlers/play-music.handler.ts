@@ -1,0 +1,57 @@
+import type { HandlerInput } from 'ask-sdk-core';
+import { getSlotValue } from 'ask-sdk-core';
+import type { Response } from 'ask-sdk-model';
+import { IntentHandler, type SkillHandler } from '@lib/alexa-skill';
+import { type LinkedSkillRequestContext, RequiresLinkedAccount } from '@lib/account-linking';
+import { ProgressiveResponseClient, progressiveTargetFrom } from '@lib/resilient-http';
+import { MusicApiClient, NoActiveDeviceError } from '../api';
+import { MUSIC_TEXTS } from '../texts/music.texts';
+
+/** Longest spoken query sent upstream: Alexa's search slots are short; anything longer is noise or abuse. */
+const MAX_QUERY_LENGTH = 200;
+
+/**
+ * "Play Queen": search artists and tracks, start the best match. Two upstream calls, so the user hears
+ * "One moment..." if they take longer than the progressive-response delay.
+ */
+@IntentHandler('PlayMusicIntent')
+@RequiresLinkedAccount()
+export class PlayMusicHandler implements SkillHandler {
+  constructor(
+    private readonly music: MusicApiClient,
+    private readonly progressive: ProgressiveResponseClient,
+  ) {}
+
+  async handle(input: HandlerInput, context: LinkedSkillRequestContext): Promise<Response> {
+    const query = getSlotValue(context.envelope, 'query')?.trim().slice(0, MAX_QUERY_LENGTH);
+    if (!query) {
+      const ask = MUSIC_TEXTS.get(context.locale, 'askQuery');
+      return input.responseBuilder.speak(ask).reprompt(ask).getResponse();
+    }
+    const target = progressiveTargetFrom(context.envelope, context.deadline);
+    const speech = await this.progressive.during(target, MUSIC_TEXTS.get(context.locale, 'oneMoment'), () =>
+      this.play(context, query),
+    );
+    return input.responseBuilder.speak(speech).withShouldEndSession(true).getResponse();
+  }
+
+  private async play(context: LinkedSkillRequestContext, query: string): Promise<string> {
+    const token = context.accessToken;
+    const results = await this.music.search(token, query, context);
+    const artist = results.artists.at(0);
+    const track = results.tracks.at(0);
+    try {
+      // An artist that matches the query by name wins; otherwise the best track.
+      if (artist && (!track || artist.name.toLowerCase() === query.toLowerCase())) {
+        await this.music.play(token, { contextUri: artist.uri }, context);
+        return MUSIC_TEXTS.get(context.locale, 'startedPlaying', { name: artist.name });
+      }
+      if (!track) return MUSIC_TEXTS.get(context.locale, 'noResults', { query });
+      await this.music.play(token, { uris: [track.uri] }, context);
+      return MUSIC_TEXTS.get(context.locale, 'startedPlaying', { name: track.name });
+    } catch (error) {
+      if (error instanceof NoActiveDeviceError) return MUSIC_TEXTS.get(context.locale, 'noActiveDevice');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import type { HandlerInput } from 'ask-sdk-core';
+import type { Response } from 'ask-sdk-model';
+import { IntentHandler, type SkillHandler } from '@lib/alexa-skill';
+import { type LinkedSkillRequestContext, RequiresLinkedAccount } from '@lib/account-linking';
+import { MusicApiClient } from '../api';
+import { MUSIC_TEXTS } from '../texts/music.texts';
+
+@IntentHandler('WhatsPlayingIntent')
+@RequiresLinkedAccount()
+export class WhatsPlayingHandler implements SkillHandler {
+  constructor(private readonly music: MusicApiClient) {}
+
+  async handle(input: HandlerInput, context: LinkedSkillRequestContext): Promise<Response> {
+    const playing = await this.music.currentlyPlaying(context.accessToken, context);
+    const track = playing?.track;
+    const speech = track
+      ? MUSIC_TEXTS.get(context.locale, 'nowPlaying', { track: track.name, artist: track.artists.join(', ') })
+      : MUSIC_TEXTS.get(context.locale, 'nothingPlaying');
+    return input.responseBuilder.speak(speech).withShouldEndSession(true).getResponse();
+  }
+}

@@ -1,0 +1,4 @@
+export { MusicModule } from './music.module';
+export { MUSIC_TEXTS } from './texts/music.texts';
+export type { MusicTextKey } from './texts/music.texts';
+export * from './api';
