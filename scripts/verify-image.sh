@@ -60,6 +60,20 @@ command -v buildah >/dev/null 2>&1 || skip "buildah is not available and could n
 if [ ! -f apps/skill-service/src/main.ts ]; then
   skip "apps/skill-service/src/main.ts does not exist yet; the image was NOT built or run (lint passed)."
 fi
+# The image runs dist/apps/skill-service/main.js. A host build (seconds) tells whether the service produces it yet,
+# before spending minutes on the image build.
+if [ ! -f dist/apps/skill-service/main.js ]; then
+  log "building the service on the host to find its entry point (npm run build)"
+  npm run build >"${TMPDIR:-/tmp}/verify-image-build.log" 2>&1 || {
+    tail -n 40 "${TMPDIR:-/tmp}/verify-image-build.log" >&2
+    log "FAILED: npm run build"
+    exit 1
+  }
+fi
+if [ ! -f dist/apps/skill-service/main.js ]; then
+  found="$(cd dist 2>/dev/null && find . -name main.js -not -path '*/node_modules/*' | head -n 3 | tr '\n' ' ')"
+  skip "npm run build produced no dist/apps/skill-service/main.js (found: ${found:-nothing}); the image was NOT built or run (lint passed)."
+fi
 
 STORE="${VERIFY_IMAGE_STORE:-/var/tmp/skill-service-verify-image}"
 mkdir -p "$STORE"
