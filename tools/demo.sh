@@ -22,7 +22,7 @@ export ALEXA_CERT_SOURCE=file:.dev-certs
 export ALEXA_TRUSTED_CA_FILE=.dev-certs/dev-ca.pem
 export ALEXA_SKILL_ID="${ALEXA_SKILL_ID:-amzn1.ask.skill.00000000-0000-4000-8000-000000000000}"
 export MUSIC_API_BASE_URL="http://127.0.0.1:$MUSIC_PORT"
-export ALEXA_API_ENDPOINT_OVERRIDE="http://127.0.0.1:$MUSIC_PORT"
+export ALEXA_API_ENDPOINT_ALLOW_ANY=true
 cat <<MSG
 
   Skill endpoint:  http://127.0.0.1:$PORT/alexa   (metrics: http://127.0.0.1:$METRICS_PORT/metrics)
