@@ -8,7 +8,7 @@
 #     --build-arg SOURCE=https://example.com/your/repo \
 #     -t skill-service:1.2.3 .
 #
-# Run-time contract: `node dist/apps/skill-service/main.js` as UID/GID 1000 (the base image's `node` user), no
+# Run-time contract: `node dist/apps/skill-service/src/main.js` as UID/GID 1000 (the base image's `node` user), no
 # shell and no writes to the filesystem (the chart sets readOnlyRootFilesystem), app port 3000, metrics port 9464.
 #
 # No HEALTHCHECK, on purpose: Kubernetes ignores it (the kubelet runs the chart's liveness, readiness and startup
@@ -76,4 +76,4 @@ EXPOSE 3000 9464
 STOPSIGNAL SIGTERM
 # The base image's entrypoint is a shell script; the service is started directly instead.
 ENTRYPOINT []
-CMD ["node", "dist/apps/skill-service/main.js"]
+CMD ["node", "dist/apps/skill-service/src/main.js"]

@@ -60,19 +60,21 @@ command -v buildah >/dev/null 2>&1 || skip "buildah is not available and could n
 if [ ! -f apps/skill-service/src/main.ts ]; then
   skip "apps/skill-service/src/main.ts does not exist yet; the image was NOT built or run (lint passed)."
 fi
-# The image runs dist/apps/skill-service/main.js. A host build (seconds) tells whether the service produces it yet,
-# before spending minutes on the image build.
-if [ ! -f dist/apps/skill-service/main.js ]; then
-  log "building the service on the host to find its entry point (npm run build)"
+# The image runs the entry point of `npm run start:prod` (APP_COMMAND in scripts/image/inspect-image.mts; a test
+# keeps the Dockerfile's CMD and package.json in step). A host build (seconds) tells whether the service produces
+# it yet, before spending minutes on the image build.
+entry="$(node --input-type=module -e "import { APP_COMMAND } from './scripts/image/inspect-image.mts'; console.log(APP_COMMAND[1])")"
+if [ ! -f "$entry" ]; then
+  log "building the service on the host to find its entry point $entry (npm run build)"
   npm run build >"${TMPDIR:-/tmp}/verify-image-build.log" 2>&1 || {
     tail -n 40 "${TMPDIR:-/tmp}/verify-image-build.log" >&2
     log "FAILED: npm run build"
     exit 1
   }
 fi
-if [ ! -f dist/apps/skill-service/main.js ]; then
+if [ ! -f "$entry" ]; then
   found="$(cd dist 2>/dev/null && find . -name main.js -not -path '*/node_modules/*' | head -n 3 | tr '\n' ' ')"
-  skip "npm run build produced no dist/apps/skill-service/main.js (found: ${found:-nothing}); the image was NOT built or run (lint passed)."
+  skip "npm run build produced no $entry (found: ${found:-nothing}); the image was NOT built or run (lint passed)."
 fi
 
 STORE="${VERIFY_IMAGE_STORE:-/var/tmp/skill-service-verify-image}"

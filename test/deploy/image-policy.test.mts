@@ -57,7 +57,7 @@ describe('the Dockerfile policy', () => {
     ['no USER', (d) => d.replace('USER 1000:1000\n', ''), /no USER/],
     [
       'shell-form CMD',
-      (d) => d.replace(/CMD \[.*\]/, 'CMD node dist/apps/skill-service/main.js'),
+      (d) => d.replace(/CMD \[.*\]/, 'CMD node dist/apps/skill-service/src/main.js'),
       /CMD must use the exec/,
     ],
     [
@@ -79,6 +79,17 @@ describe('the Dockerfile policy', () => {
       assert.match(problems, expected);
     });
   }
+});
+
+describe('the start command', () => {
+  it('is the same in the Dockerfile, package.json (start:prod) and the image checks', () => {
+    const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1];
+    assert.deepEqual(JSON.parse(cmd ?? 'null'), APP_COMMAND);
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    assert.equal(pkg.scripts['start:prod'], APP_COMMAND.join(' '));
+  });
 });
 
 describe('.dockerignore', () => {
