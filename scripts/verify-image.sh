@@ -136,8 +136,8 @@ cleanup() {
 trap cleanup EXIT
 rootfs="$($BUILDAH mount "$ctr")"
 
-if [ ! -f "$rootfs/app/dist/apps/skill-service/main.js" ]; then
-  skip "the build produced no dist/apps/skill-service/main.js (the service is not complete yet); the image was built but NOT run."
+if [ ! -f "$rootfs/app/$entry" ]; then
+  skip "the image has no /app/$entry (the service is not complete yet); the image was built but NOT run."
 fi
 
 node scripts/image/inspect-image.mts "$STORE/image.json" "$rootfs" "$version" "$revision"
