@@ -12,8 +12,8 @@ import { MUSIC_TEXTS } from '../texts/music.texts';
 
 /**
  * The music API being down, slow, rate-limited or answering nonsense becomes a spoken "try again later",
- * never silence or a stack. Token errors (401/403) are not handled here: the account-linking error handler
- * runs first and answers them with a link card.
+ * never silence or a stack. Token errors are not handled here: the account-linking error handler runs first
+ * and answers a 401 with a link card, a 403 with its "not allowed" speech.
  */
 @SkillErrorHandler()
 export class MusicUpstreamErrorHandler implements SkillErrorHandlerInterface {

@@ -5,6 +5,7 @@ import { type LinkedSkillRequestContext, RequiresLinkedAccount } from '@lib/acco
 import { MusicApiClient, NoActiveDeviceError } from '../api';
 import { MUSIC_TEXTS } from '../texts/music.texts';
 
+/** "Pause": pauses the user's active device; without one, tells the user to open a player. */
 @IntentHandler('AMAZON.PauseIntent')
 @RequiresLinkedAccount()
 export class PauseHandler implements SkillHandler {

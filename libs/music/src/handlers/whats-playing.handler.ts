@@ -5,6 +5,7 @@ import { type LinkedSkillRequestContext, RequiresLinkedAccount } from '@lib/acco
 import { MusicApiClient } from '../api';
 import { MUSIC_TEXTS } from '../texts/music.texts';
 
+/** "What's playing?": the track and its artist, whether it plays or is paused; 204 means nothing is. */
 @IntentHandler('WhatsPlayingIntent')
 @RequiresLinkedAccount()
 export class WhatsPlayingHandler implements SkillHandler {
@@ -14,7 +15,10 @@ export class WhatsPlayingHandler implements SkillHandler {
     const playing = await this.music.currentlyPlaying(context.accessToken, context);
     const track = playing?.track;
     const speech = track
-      ? MUSIC_TEXTS.get(context.locale, 'nowPlaying', { track: track.name, artist: track.artists.join(', ') })
+      ? MUSIC_TEXTS.get(context.locale, playing?.isPlaying ? 'nowPlaying' : 'nowPaused', {
+          track: track.name,
+          artist: track.artists.join(', '),
+        })
       : MUSIC_TEXTS.get(context.locale, 'nothingPlaying');
     return input.responseBuilder.speak(speech).withShouldEndSession(true).getResponse();
   }

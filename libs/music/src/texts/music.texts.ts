@@ -5,6 +5,7 @@ export type MusicTextKey =
   | 'greetingNoName'
   | 'reprompt'
   | 'nowPlaying'
+  | 'nowPaused'
   | 'nothingPlaying'
   | 'askQuery'
   | 'startedPlaying'
@@ -22,6 +23,7 @@ export const MUSIC_TEXTS = new SpeechTexts<MusicTextKey>({
     greetingNoName: 'Welcome back! What would you like to hear?',
     reprompt: 'You can say: play Queen, or ask what is playing.',
     nowPlaying: 'This is {track} by {artist}.',
+    nowPaused: '{track} by {artist} is paused.',
     nothingPlaying: 'Nothing is playing right now.',
     askQuery: 'What would you like me to play?',
     startedPlaying: 'Playing {name}.',
@@ -37,6 +39,7 @@ export const MUSIC_TEXTS = new SpeechTexts<MusicTextKey>({
     greetingNoName: 'Willkommen zurück! Was möchtest du hören?',
     reprompt: 'Du kannst sagen: spiele Queen, oder fragen, was gerade läuft.',
     nowPlaying: 'Das ist {track} von {artist}.',
+    nowPaused: '{track} von {artist} ist pausiert.',
     nothingPlaying: 'Gerade läuft nichts.',
     askQuery: 'Was soll ich spielen?',
     startedPlaying: 'Ich spiele {name}.',
