@@ -81,13 +81,17 @@ export class AlexaSkillService implements OnModuleInit {
   ): Promise<{ body: string; report: SkillInvocationReport }> {
     const request = envelope.request;
     const requestType = request.type;
-    const intent = request.type === 'IntentRequest' ? request.intent?.name : undefined;
+    // The envelope is authentic but its fields are only typed by convention: a locale or intent name that is
+    // not a string must not reach code that calls string methods on it (that would answer 500).
+    const intentName: unknown = request.type === 'IntentRequest' ? request.intent?.name : undefined;
+    const intent = typeof intentName === 'string' ? intentName : undefined;
+    const locale: unknown = request.locale;
     const context = new SkillRequestContext(
       envelope,
       request.requestId,
       requestType,
       intent,
-      request.locale ?? 'en-US',
+      typeof locale === 'string' ? locale : 'en-US',
       arrival.epochMs + this.deadlineMs,
     );
     const report: SkillInvocationReport = {
