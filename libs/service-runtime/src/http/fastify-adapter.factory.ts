@@ -16,13 +16,29 @@ export interface HttpServerLimits {
   trustProxy?: boolean;
 }
 
+/** The answer to an unknown route: fixed, never an echo of the method and path ("Cannot GET /x"). */
+const NOT_FOUND_BODY = '{"statusCode":404,"error":"Not Found"}';
+
+/**
+ * Nest installs a not-found handler that throws `NotFoundException(\`Cannot ${method} ${url}\`)`, so a 404 body
+ * would repeat whatever path a caller sent. Error answers of a public endpoint carry nothing of the request.
+ */
+class ServiceFastifyAdapter extends FastifyAdapter {
+  override setNotFoundHandler(): ReturnType<FastifyAdapter['setNotFoundHandler']> {
+    return this.getInstance().setNotFoundHandler((_request, reply) => {
+      void reply.code(404).type('application/json; charset=utf-8').send(NOT_FOUND_BODY);
+    });
+  }
+}
+
 /**
  * The Fastify adapter with the limits a public endpoint needs (headers are capped by Node's own 16 KiB
  * `maxHeaderSize`: 431 beyond it). JSON bodies are parsed with Fastify's
- * secure-json-parse: `__proto__` and `constructor.prototype` keys are refused (400).
+ * secure-json-parse: `__proto__` and `constructor.prototype` keys are refused (400). Unknown routes get a fixed
+ * 404 body.
  */
 export function createFastifyAdapter(limits: HttpServerLimits = {}): FastifyAdapter {
-  const adapter = new FastifyAdapter({
+  const adapter = new ServiceFastifyAdapter({
     bodyLimit: limits.bodyLimit ?? 131_072,
     requestTimeout: limits.requestTimeoutMs ?? 10_000,
     keepAliveTimeout: limits.keepAliveTimeoutMs ?? 65_000,
