@@ -1,0 +1,238 @@
+import { join } from 'node:path';
+import type { Registry } from 'prom-client';
+import { METRICS_REGISTRY, MetricsServer } from '@lib/metrics';
+import { startFakeMusicApi, type FakeMusicApi } from '../../tools/fake-music-api.ts';
+import { createTestApp, type TestApp } from '../support/test-app';
+import { TestDomainModule } from '../support/test-domain.module';
+import { describeWithBinary } from './support/binaries';
+import {
+  dashboardExpressions,
+  loadDashboard,
+  parseLabelValues,
+  substitute,
+  templateQueries,
+  type DashboardExpression,
+} from './support/dashboard';
+import {
+  createFunnelSeriesAtZero,
+  FUNNEL_ENV,
+  FUNNEL_EXPECTED,
+  FUNNEL_PHASES,
+  FUNNEL_TOKENS,
+} from './support/funnel';
+import { PrometheusServer, type QueryAnswer } from './support/prometheus';
+
+// The shipped Grafana dashboard, proven against a real Prometheus (Debian's `prometheus`) scraping the real
+// service every second on 127.0.0.1: a scripted linking funnel goes through signed requests, then every PromQL
+// expression in the dashboard JSON runs through Prometheus' HTTP API at the moment of the last scrape.
+
+const { describe: describeWithPrometheus, path: PROMETHEUS } = describeWithBinary('prometheus');
+
+const DASHBOARD_FILE = join(__dirname, '../../helm/skill-service/dashboards/skill-service.json');
+const JOB = 'skill-service';
+/** What the ServiceMonitor gives a pod's target in the cluster (the operator adds namespace, pod, service). */
+const TARGET_LABELS = { namespace: 'test', pod: 'skill-0', service: 'skill-service', version: '0.1.0' };
+
+describeWithPrometheus('the Grafana dashboard against a real Prometheus scraping the service', () => {
+  let fake: FakeMusicApi;
+  let t: TestApp;
+  let prometheus: PrometheusServer;
+  let dashboard: unknown;
+  /** Unix seconds of the last scrape, at least two scrapes after the traffic: every query runs at this time. */
+  let at: number;
+  /** Grafana's variables, with windows that cover the whole run. */
+  let variables: Record<string, string>;
+
+  beforeAll(async () => {
+    dashboard = loadDashboard(DASHBOARD_FILE);
+    fake = await startFakeMusicApi({ tokens: [FUNNEL_TOKENS.linked] });
+    t = await createTestApp({
+      env: { MUSIC_API_BASE_URL: fake.url, ...FUNNEL_ENV },
+      imports: [TestDomainModule],
+    });
+    createFunnelSeriesAtZero(t.app.get<Registry>(METRICS_REGISTRY));
+    const startedAt = Date.now() / 1000;
+    prometheus = await PrometheusServer.start({
+      binary: PROMETHEUS,
+      target: { job: JOB, address: `127.0.0.1:${t.app.get(MetricsServer).port()}`, labels: TARGET_LABELS },
+    });
+    // The zero series are stored before any traffic; a scrape between phases lets rates see the traffic grow.
+    await prometheus.scrapeAfter(Date.now() / 1000);
+    for (const phase of FUNNEL_PHASES) {
+      await phase(t.alexa, fake);
+      await prometheus.scrapeAfter(Date.now() / 1000);
+    }
+    // That scrape started after the traffic; one more, and the queries run at its timestamp (so increase()
+    // extrapolates nothing past the last sample).
+    at = await prometheus.scrapeAfter(await prometheus.lastScrape());
+    const window = `${Math.ceil(at - startedAt) + 30}s`;
+    variables = {
+      __rate_interval: window,
+      __interval: '1s',
+      __interval_ms: '1000',
+      __range: window,
+      __range_s: String(Math.ceil(at - startedAt) + 30),
+      namespace: TARGET_LABELS.namespace,
+      pod: TARGET_LABELS.pod,
+      datasource: 'prometheus',
+    };
+  }, 60_000);
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    await t?.close();
+    await fake?.close();
+  });
+
+  const expressions = (): DashboardExpression[] => dashboardExpressions(dashboard);
+  const run = (expr: string) => prometheus.query(substitute(expr, variables), at);
+
+  it('finds the dashboard expressions (targets in every row)', () => {
+    expect(expressions().length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('resolves the namespace and pod variables from the scraped series', async () => {
+    const queries = templateQueries(dashboard);
+    expect(queries.map((q) => q.variable)).toEqual(expect.arrayContaining(['namespace', 'pod']));
+    for (const { variable, query } of queries) {
+      const parsed = parseLabelValues(substitute(query, variables));
+      if (!parsed) throw new Error(`variable ${variable}: unsupported query ${query}`);
+      const series = await prometheus.series(parsed.match ?? '{__name__=~".+"}', at - 600, at);
+      const values = [...new Set(series.map((s) => s[parsed.label]).filter(Boolean))];
+      expect({ variable, values }).toEqual({ variable, values: [variables[variable]] });
+    }
+  });
+
+  it('runs every PromQL expression of the dashboard: each parses and returns data', async () => {
+    const problems: string[] = [];
+    for (const e of expressions()) {
+      const expr = substitute(e.expr, variables);
+      if (/\$|\[\[/.test(expr)) {
+        problems.push(`${e.where}: unsubstituted variable\n    ${expr}`);
+        continue;
+      }
+      const problem = noData(await prometheus.query(expr, at));
+      if (problem) problems.push(`${e.where}: ${problem}\n    ${expr}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the link rate the script implies: 10 linked of 20 checks', async () => {
+    const [linkRate] = panelExpressions(/link rate/i);
+    expect(await prometheus.value(substitute(linkRate.expr, variables), at)).toBeCloseTo(
+      FUNNEL_EXPECTED.linkRate,
+      12,
+    );
+  });
+
+  it('shows the link conversion the script implies: 3 accounts linked of 12 link cards', async () => {
+    const [conversion] = panelExpressions(/conversion/i);
+    expect(await prometheus.value(substitute(conversion.expr, variables), at)).toBeCloseTo(
+      FUNNEL_EXPECTED.linkConversion,
+      12,
+    );
+  });
+
+  it('loses nothing to extrapolation: every 1 h increase equals the raw counters', async () => {
+    const hourly = expressions().filter(
+      (e) => /increase\([^()]*\[1h\]\)/.test(e.expr) && !/rate\(/.test(e.expr),
+    );
+    expect(hourly.length).toBeGreaterThan(0);
+    for (const e of hourly) {
+      const raw = e.expr.replace(/increase\(([^()]*)\[1h\]\)/g, '$1');
+      const [shown, counted] = await Promise.all([run(e.expr), run(raw)]);
+      expect({ where: e.where, values: values(shown) }).toEqual({ where: e.where, values: values(counted) });
+    }
+  });
+
+  it('stores the counts the script implies in the raw counters', async () => {
+    const sel = `namespace="${TARGET_LABELS.namespace}", pod="${TARGET_LABELS.pod}"`;
+    // `or vector(0)`: a series that never came to be counts as zero.
+    const count = (expr: string) => prometheus.value(`${expr} or vector(0)`, at);
+    const checks = (result: string) =>
+      count(`sum(alexa_account_link_checks_total{${sel}, result="${result}"})`);
+    const cards = (reason: string) =>
+      count(`sum(alexa_account_link_cards_total{${sel}, reason="${reason}"})`);
+    const failures = (reason: string) =>
+      count(`sum(alexa_token_failures_total{${sel}, provider="music", reason="${reason}"})`);
+    const requests = (outcome?: string) =>
+      count(`sum(alexa_requests_total{${sel}${outcome ? `, outcome="${outcome}"` : ''}})`);
+    expect({
+      checks: {
+        linked: await checks('linked'),
+        unlinked: await checks('unlinked'),
+        malformed: await checks('malformed'),
+      },
+      cards: {
+        missing_token: await cards('missing_token'),
+        token_rejected: await cards('token_rejected'),
+        malformed_token: await cards('malformed_token'),
+      },
+      linkedEvents: await count(`sum(alexa_account_link_events_total{${sel}, event="linked"})`),
+      tokenFailures: { missing: await failures('missing'), rejected: await failures('rejected') },
+      requests: {
+        total: await requests(),
+        handler_error: await requests('handler_error'),
+        rejected: await requests('rejected'),
+      },
+      verificationFailures: {
+        signature: await count(`sum(alexa_verification_failures_total{${sel}, check="signature"})`),
+      },
+    }).toEqual({
+      ...FUNNEL_EXPECTED,
+      linkRate: undefined,
+      linkConversion: undefined,
+    });
+  });
+
+  it('shows the upstream story: a retried 503, then the breaker open', async () => {
+    const [state] = panelExpressions(/breaker state/i);
+    const answer = await run(state.expr);
+    const music = vector(answer).find((s) => s.metric.provider === 'music');
+    expect(music?.value[1]).toBe('2');
+    expect(
+      await prometheus.value(`sum(upstream_retries_total{job="${JOB}", provider="music", reason="503"})`, at),
+    ).toBe(3);
+  });
+
+  it('filters by the namespace variable: another namespace shows no data', async () => {
+    const [linkRate] = panelExpressions(/link rate/i);
+    const answer = await prometheus.query(
+      substitute(linkRate.expr, { ...variables, namespace: 'elsewhere' }),
+      at,
+    );
+    expect(vector(answer)).toEqual([]);
+  });
+
+  function panelExpressions(title: RegExp): DashboardExpression[] {
+    const found = expressions().filter((e) => title.test(e.panelTitle));
+    if (found.length === 0) throw new Error(`no dashboard panel titled ${String(title)}`);
+    return found;
+  }
+});
+
+/** Why an answer shows nothing in Grafana, or undefined when it shows data (at least one finite number). */
+function noData(answer: QueryAnswer): string | undefined {
+  if (answer.status !== 'success' || !answer.data) return `${answer.errorType}: ${answer.error}`;
+  const data = answer.data;
+  if (data.resultType === 'scalar')
+    return Number.isFinite(Number(data.result[1])) ? undefined : 'not a number';
+  if (data.resultType !== 'vector') return `unexpected result type ${data.resultType}`;
+  if (data.result.length === 0) return 'empty result (no series match)';
+  if (!data.result.some((s) => Number.isFinite(Number(s.value[1])))) {
+    return `no finite value (${data.result.map((s) => s.value[1]).join(', ')})`;
+  }
+  return undefined;
+}
+
+function vector(answer: QueryAnswer): Array<{ metric: Record<string, string>; value: [number, string] }> {
+  if (answer.status !== 'success' || answer.data?.resultType !== 'vector') {
+    throw new Error(`expected a vector: ${JSON.stringify(answer)}`);
+  }
+  return answer.data.result;
+}
+
+/** The sample values of a vector answer, keyed by their label sets (for comparing two queries). */
+function values(answer: QueryAnswer): Record<string, number> {
+  return Object.fromEntries(vector(answer).map((s) => [JSON.stringify(s.metric), Number(s.value[1])]));
+}

@@ -1,0 +1,223 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+// A real Prometheus (the Debian package's binary) on 127.0.0.1 for one test file: temporary config and
+// TSDB, a free port, and a shutdown that never hangs (SIGTERM, then SIGKILL; also on process exit).
+
+export interface ScrapeTarget {
+  job: string;
+  /** host:port of the management server. */
+  address: string;
+  /** Static target labels, standing in for what the ServiceMonitor adds (namespace, pod, service...). */
+  labels: Record<string, string>;
+}
+
+export interface PrometheusOptions {
+  binary: string;
+  target: ScrapeTarget;
+  /** @default '1s' */
+  scrapeInterval?: string;
+}
+
+export interface Sample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+export type QueryData =
+  | { resultType: 'vector'; result: Sample[] }
+  | { resultType: 'scalar' | 'string'; result: [number, string] }
+  | { resultType: 'matrix'; result: Array<{ metric: Record<string, string>; values: [number, string][] }> };
+
+export interface QueryAnswer {
+  status: 'success' | 'error';
+  data?: QueryData;
+  errorType?: string;
+  error?: string;
+  warnings?: string[];
+}
+
+export class PrometheusServer {
+  private readonly log: string[] = [];
+  private exited: Promise<void>;
+  private readonly killOnExit = () => this.child.kill('SIGKILL');
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+    private readonly dir: string,
+    readonly job: string,
+  ) {
+    const keep = (chunk: Buffer) => {
+      this.log.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      if (this.log.length > 400) this.log.splice(0, this.log.length - 400);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    process.once('exit', this.killOnExit);
+  }
+
+  /** Starts Prometheus and waits until it is ready (a few tries on another port if the first is taken). */
+  static async start(options: PrometheusOptions): Promise<PrometheusServer> {
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const dir = mkdtempSync(join(tmpdir(), 'skill-prometheus-'));
+      const port = await freePort();
+      const config = join(dir, 'prometheus.yml');
+      // YAML is a superset of JSON.
+      writeFileSync(
+        config,
+        JSON.stringify({
+          global: { scrape_interval: options.scrapeInterval ?? '1s', scrape_timeout: '1s' },
+          scrape_configs: [
+            {
+              job_name: options.target.job,
+              metrics_path: '/metrics',
+              static_configs: [{ targets: [options.target.address], labels: options.target.labels }],
+            },
+          ],
+        }),
+      );
+      const child = spawn(
+        options.binary,
+        [
+          `--config.file=${config}`,
+          `--storage.tsdb.path=${join(dir, 'data')}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+          '--storage.tsdb.retention.time=1h',
+          '--log.level=warn',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      const server = new PrometheusServer(child, `http://127.0.0.1:${port}`, dir, options.target.job);
+      try {
+        await server.waitUntilReady(20_000);
+        return server;
+      } catch (error) {
+        lastError = error;
+        await server.stop();
+      }
+    }
+    throw lastError;
+  }
+
+  /** The last lines Prometheus logged (for failure messages). */
+  logs(): string {
+    return this.log.slice(-40).join('\n');
+  }
+
+  async query(expr: string, time?: number): Promise<QueryAnswer> {
+    const params = new URLSearchParams({ query: expr });
+    if (time !== undefined) params.set('time', time.toFixed(3));
+    return this.get(`/api/v1/query?${params.toString()}`) as Promise<QueryAnswer>;
+  }
+
+  /** Label sets of the series a selector matches in [start, end] (Unix seconds). */
+  async series(match: string, start: number, end: number): Promise<Array<Record<string, string>>> {
+    const params = new URLSearchParams({ 'match[]': match, start: String(start), end: String(end) });
+    const answer = (await this.get(`/api/v1/series?${params.toString()}`)) as {
+      status: string;
+      data?: unknown;
+      error?: string;
+    };
+    if (answer.status !== 'success') throw new Error(`series ${match}: ${answer.error}`);
+    return answer.data as Array<Record<string, string>>;
+  }
+
+  /** One number: the first sample of an instant query (throws on anything else). */
+  async value(expr: string, time?: number): Promise<number> {
+    const answer = await this.query(expr, time);
+    const data = answer.data;
+    if (answer.status !== 'success' || !data) throw new Error(`${expr}: ${answer.error}`);
+    if (data.resultType === 'scalar') return Number(data.result[1]);
+    if (data.resultType === 'vector' && data.result.length === 1) return Number(data.result[0].value[1]);
+    throw new Error(`${expr}: expected one sample, got ${JSON.stringify(data.result)}`);
+  }
+
+  /** Timestamp (Unix seconds, ms precision) of the newest scrape of the target, or 0 before the first. */
+  async lastScrape(): Promise<number> {
+    const answer = await this.query(`timestamp(up{job="${this.job}"})`);
+    const data = answer.data;
+    if (data?.resultType !== 'vector' || data.result.length === 0) return 0;
+    return Number(data.result[0].value[1]);
+  }
+
+  /**
+   * Waits for a successful scrape that STARTED after the given moment (scrape samples carry the scrape's start
+   * time), and returns that scrape's timestamp in Unix seconds.
+   */
+  async scrapeAfter(epochSeconds: number, timeoutMs = 10_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const at = await this.lastScrape();
+      if (at > epochSeconds) {
+        const up = await this.value(`up{job="${this.job}"}`, at);
+        if (up !== 1) throw new Error(`the scrape at ${at} failed (up=${up})\n${this.logs()}`);
+        return at;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`no scrape after ${epochSeconds} within ${timeoutMs} ms\n${this.logs()}`);
+      }
+      await sleep(100);
+    }
+  }
+
+  /** SIGTERM, then SIGKILL after 5 s; never waits more than ~7 s; removes the temporary files. */
+  async stop(): Promise<void> {
+    process.removeListener('exit', this.killOnExit);
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGTERM');
+      if (!(await settles(this.exited, 5_000))) {
+        this.child.kill('SIGKILL');
+        await settles(this.exited, 2_000);
+      }
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private async waitUntilReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        throw new Error(
+          `prometheus exited (${this.child.exitCode ?? this.child.signalCode})\n${this.logs()}`,
+        );
+      }
+      try {
+        const res = await fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(1000) });
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(100);
+    }
+    throw new Error(`prometheus not ready within ${timeoutMs} ms\n${this.logs()}`);
+  }
+
+  private async get(path: string): Promise<unknown> {
+    const res = await fetch(`${this.url}${path}`, { signal: AbortSignal.timeout(5000) });
+    return res.json();
+  }
+}
+
+async function settles(promise: Promise<void>, ms: number): Promise<boolean> {
+  const timer = sleep(ms, false, { ref: false });
+  return Promise.race([promise.then(() => true), timer]);
+}
+
+/** A port nobody listens on right now (Prometheus binds it a moment later; start() retries if lost). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
