@@ -67,6 +67,8 @@ function snapshot(from: string): string | undefined {
   const to = join(RESULTS, 'dist');
   rmSync(to, { recursive: true, force: true });
   cpSync(from, to, { recursive: true });
+  // The build is CommonJS; without this the nearest package.json would be bench/'s ("type": "module").
+  writeFileSync(join(to, 'package.json'), '{ "type": "commonjs" }\n');
   return existsSync(join(to, MAIN)) ? to : undefined;
 }
 
