@@ -7,6 +7,7 @@ import { TestDomainModule } from '../support/test-domain.module';
 import { describeWithBinary } from './support/binaries';
 import {
   dashboardExpressions,
+  grafanaAllValue,
   loadDashboard,
   parseLabelValues,
   substitute,
@@ -20,6 +21,7 @@ import {
   FUNNEL_PHASES,
   FUNNEL_TOKENS,
 } from './support/funnel';
+import { startNeighbourApp } from './support/neighbour-app';
 import { PrometheusServer, type QueryAnswer } from './support/prometheus';
 
 // The shipped Grafana dashboard, proven against a real Prometheus (Debian's `prometheus`) scraping the real
@@ -32,11 +34,14 @@ const DASHBOARD_FILE = join(__dirname, '../../helm/skill-service/dashboards/skil
 const JOB = 'skill-service';
 /** What the ServiceMonitor gives a pod's target in the cluster (the operator adds namespace, pod, service). */
 const TARGET_LABELS = { namespace: 'test', pod: 'skill-0', service: 'skill-service', version: '0.1.0' };
+/** Another application's pod in the same namespace. */
+const NEIGHBOUR_LABELS = { namespace: 'test', pod: 'orders-0', service: 'orders' };
 
 describeWithPrometheus('the Grafana dashboard against a real Prometheus scraping the service', () => {
   let fake: FakeMusicApi;
   let t: TestApp;
   let prometheus: PrometheusServer;
+  let neighbour: Awaited<ReturnType<typeof startNeighbourApp>>;
   let dashboard: unknown;
   /** Unix seconds of the last scrape, at least two scrapes after the traffic: every query runs at this time. */
   let at: number;
@@ -51,10 +56,14 @@ describeWithPrometheus('the Grafana dashboard against a real Prometheus scraping
       imports: [TestDomainModule],
     });
     createFunnelSeriesAtZero(t.app.get<Registry>(METRICS_REGISTRY));
+    neighbour = await startNeighbourApp();
     const startedAt = Date.now() / 1000;
     prometheus = await PrometheusServer.start({
       binary: PROMETHEUS,
-      target: { job: JOB, address: `127.0.0.1:${t.app.get(MetricsServer).port()}`, labels: TARGET_LABELS },
+      targets: [
+        { job: JOB, address: `127.0.0.1:${t.app.get(MetricsServer).port()}`, labels: TARGET_LABELS },
+        { job: 'orders', address: neighbour.address, labels: NEIGHBOUR_LABELS },
+      ],
     });
     // The zero series are stored before any traffic; a scrape between phases lets rates see the traffic grow.
     await prometheus.scrapeAfter(Date.now() / 1000);
@@ -80,6 +89,7 @@ describeWithPrometheus('the Grafana dashboard against a real Prometheus scraping
 
   afterAll(async () => {
     await prometheus?.stop();
+    await neighbour?.close();
     await t?.close();
     await fake?.close();
   });
@@ -203,6 +213,33 @@ describeWithPrometheus('the Grafana dashboard against a real Prometheus scraping
     );
     expect(vector(answer)).toEqual([]);
   });
+
+  // KNOWN PROBLEM, reported (docs/observability.md, "Known dashboard problems"): the namespace and pod variables
+  // set `allValue: ".*"`, so with "All" selected (the default) the panels on common families (process_*,
+  // nodejs_*, http_requests_total) also sum every other application in the namespace (or the cluster).
+  // Without `allValue`, Grafana puts in the pods found by the variable's own query, and this test passes:
+  // turn `it.failing` into `it` then.
+  it.failing(
+    'shows only the service with "All" selected, even beside another app in the namespace',
+    async () => {
+      const resolved: Record<string, string> = { ...variables };
+      for (const variable of templateQueries(dashboard)) {
+        const parsed = parseLabelValues(substitute(variable.query, resolved))!;
+        const series = await prometheus.series(parsed.match ?? '{__name__=~".+"}', at - 600, at);
+        const options = [...new Set(series.map((s) => s[parsed.label]).filter(Boolean))].sort();
+        resolved[variable.variable] = grafanaAllValue(variable, options);
+      }
+      const leaks: string[] = [];
+      for (const e of expressions()) {
+        const [all, service] = await Promise.all([
+          prometheus.query(substitute(e.expr, resolved), at),
+          run(e.expr),
+        ]);
+        if (JSON.stringify(values(all)) !== JSON.stringify(values(service))) leaks.push(e.where);
+      }
+      expect(leaks).toEqual([]);
+    },
+  );
 
   function panelExpressions(title: RegExp): DashboardExpression[] {
     const found = expressions().filter((e) => title.test(e.panelTitle));

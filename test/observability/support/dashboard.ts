@@ -15,6 +15,8 @@ export interface DashboardExpression {
 export interface TemplateQuery {
   variable: string;
   query: string;
+  /** What "All" stands for when set; otherwise Grafana joins every option into a regex. */
+  allValue?: string;
 }
 
 export function loadDashboard(file: string): unknown {
@@ -59,7 +61,8 @@ export function templateQueries(dashboard: unknown): TemplateQuery[] {
     .map((v) => {
       const q = v.query;
       const query = typeof q === 'string' ? q : text((q as { query?: unknown } | undefined)?.query);
-      return { variable: text(v.name), query };
+      const allValue = typeof v.allValue === 'string' && v.allValue !== '' ? v.allValue : undefined;
+      return { variable: text(v.name), query, allValue };
     });
 }
 
@@ -72,6 +75,16 @@ export function substitute(expr: string, variables: Readonly<Record<string, stri
       return Object.hasOwn(variables, name) ? variables[name] : match;
     },
   );
+}
+
+/**
+ * What Grafana puts in for a multi-value variable with "All" selected: its `allValue` when set, otherwise every
+ * option, regex-escaped and joined as `(a|b)` (the Prometheus data source's formatting).
+ */
+export function grafanaAllValue(variable: TemplateQuery, options: readonly string[]): string {
+  if (variable.allValue !== undefined) return variable.allValue;
+  const escaped = options.map((o) => o.replace(/[\\^$*+?.()|[\]{}]/g, '\\\\$&'));
+  return `(${escaped.join('|')})`;
 }
 
 /** `label_values(selector, label)` or `label_values(label)`, as Grafana's Prometheus data source reads it. */

@@ -18,7 +18,8 @@ export interface ScrapeTarget {
 
 export interface PrometheusOptions {
   binary: string;
-  target: ScrapeTarget;
+  /** The first is the service: scrapeAfter() and lastScrape() follow its job. */
+  targets: readonly [ScrapeTarget, ...ScrapeTarget[]];
   /** @default '1s' */
   scrapeInterval?: string;
 }
@@ -74,13 +75,11 @@ export class PrometheusServer {
         config,
         JSON.stringify({
           global: { scrape_interval: options.scrapeInterval ?? '1s', scrape_timeout: '1s' },
-          scrape_configs: [
-            {
-              job_name: options.target.job,
-              metrics_path: '/metrics',
-              static_configs: [{ targets: [options.target.address], labels: options.target.labels }],
-            },
-          ],
+          scrape_configs: options.targets.map((target) => ({
+            job_name: target.job,
+            metrics_path: '/metrics',
+            static_configs: [{ targets: [target.address], labels: target.labels }],
+          })),
         }),
       );
       const child = spawn(
@@ -94,7 +93,7 @@ export class PrometheusServer {
         ],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
-      const server = new PrometheusServer(child, `http://127.0.0.1:${port}`, dir, options.target.job);
+      const server = new PrometheusServer(child, `http://127.0.0.1:${port}`, dir, options.targets[0].job);
       try {
         await server.waitUntilReady(20_000);
         return server;
