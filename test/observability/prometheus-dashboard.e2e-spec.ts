@@ -205,6 +205,15 @@ describeWithPrometheus('the Grafana dashboard against a real Prometheus scraping
     ).toBe(3);
   });
 
+  it("keeps the release version as the target's label; Node's own version label becomes exported_version", async () => {
+    const info = vector(await prometheus.query(`nodejs_version_info{job="${JOB}"}`, at));
+    expect(info).toHaveLength(1);
+    expect(info[0].metric).toMatchObject({
+      version: TARGET_LABELS.version,
+      exported_version: process.version,
+    });
+  });
+
   it('filters by the namespace variable: another namespace shows no data', async () => {
     const [linkRate] = panelExpressions(/link rate/i);
     const answer = await prometheus.query(
