@@ -38,9 +38,14 @@ class ServiceFastifyAdapter extends FastifyAdapter {
  * 404 body.
  */
 export function createFastifyAdapter(limits: HttpServerLimits = {}): FastifyAdapter {
+  const requestTimeout = limits.requestTimeoutMs ?? 10_000;
   const adapter = new ServiceFastifyAdapter({
     bodyLimit: limits.bodyLimit ?? 131_072,
-    requestTimeout: limits.requestTimeoutMs ?? 10_000,
+    requestTimeout,
+    // Given to Node when the server is made: Fastify only sets `server.requestTimeout` afterwards, and Node then
+    // still waits for its 60 s default headersTimeout (checked every 30 s), so a client trickling a body held
+    // its connection 60-90 s whatever REQUEST_TIMEOUT_MS said. Checked every second, the limit holds to ~1 s.
+    http: { requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: 1000 },
     keepAliveTimeout: limits.keepAliveTimeoutMs ?? 65_000,
     routerOptions: { maxParamLength: 200 },
     onProtoPoisoning: 'error',
