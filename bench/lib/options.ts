@@ -33,6 +33,8 @@ export interface BenchOptions {
   leakChunk: number;
   /** Run the leak check after the scenarios. */
   leak: boolean;
+  /** Only when the run so far leaves room for it (the default run stays under 10 minutes). */
+  leakOnlyIfTimeAllows: boolean;
   /** Scenarios whose server runs with `--cpu-prof` (profiles in bench/results/profiles). */
   profile: Set<ScenarioKey>;
   /** Keep the servers' log lines in bench/results/logs instead of sending them to /dev/null. */
@@ -47,10 +49,12 @@ export interface BenchOptions {
 
 export const USAGE = `usage: npm run bench -- [options]
 
-  (no option)          every scenario, ${3} repetitions, connections 1,16,64 (about 8 minutes on 2 cores)
+  (no option)          build, every scenario, 3 repetitions, connections 1,16,64, then the leak check if the
+                       run has taken under 400 s so far (about 7-8 minutes in all on 2 cores)
   --smoke              everything very briefly, once, no targets enforced (CI)
   --leak               only the leak check: RSS after 200k signed requests vs after the first 20k
-  --with-leak          the scenarios and then the leak check
+  --with-leak          the leak check after the scenarios, even with --only or a slow run
+  --no-leak            no leak check
   --no-build           use the existing dist/ (default: npm run build first; --smoke builds only when dist/ is missing)
   --reps N             repetitions per scenario (default 3)
   --duration S         seconds per measured window (default 5)
@@ -98,6 +102,7 @@ export function parseOptions(argv: readonly string[], distPresent: boolean): Ben
       smoke: { type: 'boolean', default: false },
       leak: { type: 'boolean', default: false },
       'with-leak': { type: 'boolean', default: false },
+      'no-leak': { type: 'boolean', default: false },
       build: { type: 'boolean' },
       'no-build': { type: 'boolean', default: false },
       reps: { type: 'string' },
@@ -133,7 +138,12 @@ export function parseOptions(argv: readonly string[], distPresent: boolean): Ben
     burst: Math.round(positive('burst', values.burst, 500)),
     leakTotal: smoke ? 2000 : 200_000,
     leakChunk: smoke ? 500 : 20_000,
-    leak: mode === 'leak' || values['with-leak'] || smoke,
+    leak:
+      mode === 'leak' ||
+      values['with-leak'] ||
+      smoke ||
+      (mode === 'default' && values.only === undefined && !values['no-leak']),
+    leakOnlyIfTimeAllows: mode === 'default' && !values['with-leak'],
     profile: scenarioSet(values.profile, []),
     keepLogs: values['keep-logs'],
     replayProtection: !values['no-replay'],
