@@ -148,19 +148,24 @@ export class PrometheusServer {
 
   /**
    * Waits for a successful scrape that STARTED after the given moment (scrape samples carry the scrape's start
-   * time), and returns that scrape's timestamp in Unix seconds.
+   * time), and returns that scrape's timestamp in Unix seconds. A failed scrape (up=0, e.g. a timeout on a
+   * loaded machine) is passed over: the next successful one counts.
    */
-  async scrapeAfter(epochSeconds: number, timeoutMs = 10_000): Promise<number> {
+  async scrapeAfter(epochSeconds: number, timeoutMs = 15_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
+    let after = epochSeconds;
+    let failed = 0;
     for (;;) {
       const at = await this.lastScrape();
-      if (at > epochSeconds) {
-        const up = await this.value(`up{job="${this.job}"}`, at);
-        if (up !== 1) throw new Error(`the scrape at ${at} failed (up=${up})\n${this.logs()}`);
-        return at;
+      if (at > after) {
+        if ((await this.value(`up{job="${this.job}"}`, at)) === 1) return at;
+        failed++;
+        after = at;
       }
       if (Date.now() > deadline) {
-        throw new Error(`no scrape after ${epochSeconds} within ${timeoutMs} ms\n${this.logs()}`);
+        throw new Error(
+          `no successful scrape after ${epochSeconds} within ${timeoutMs} ms (${failed} failed)\n${this.logs()}`,
+        );
       }
       await sleep(100);
     }
