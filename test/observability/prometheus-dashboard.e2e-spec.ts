@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import type { Registry } from 'prom-client';
-import { METRICS_REGISTRY, MetricsServer } from '@lib/metrics';
+import { MetricsServer } from '@lib/metrics';
 import { startFakeMusicApi, type FakeMusicApi } from '../../tools/fake-music-api.ts';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { TestDomainModule } from '../support/test-domain.module';
@@ -14,13 +13,7 @@ import {
   templateQueries,
   type DashboardExpression,
 } from './support/dashboard';
-import {
-  createFunnelSeriesAtZero,
-  FUNNEL_ENV,
-  FUNNEL_EXPECTED,
-  FUNNEL_PHASES,
-  FUNNEL_TOKENS,
-} from './support/funnel';
+import { FUNNEL_ENV, FUNNEL_EXPECTED, FUNNEL_PHASES, FUNNEL_TOKENS } from './support/funnel';
 import { startNeighbourApp } from './support/neighbour-app';
 import { PrometheusServer, type QueryAnswer } from './support/prometheus';
 
@@ -55,7 +48,6 @@ describeWithPrometheus('the Grafana dashboard against a real Prometheus scraping
       env: { MUSIC_API_BASE_URL: fake.url, ...FUNNEL_ENV },
       imports: [TestDomainModule],
     });
-    createFunnelSeriesAtZero(t.app.get<Registry>(METRICS_REGISTRY));
     neighbour = await startNeighbourApp();
     const startedAt = Date.now() / 1000;
     prometheus = await PrometheusServer.start({
@@ -223,32 +215,26 @@ describeWithPrometheus('the Grafana dashboard against a real Prometheus scraping
     expect(vector(answer)).toEqual([]);
   });
 
-  // KNOWN PROBLEM, reported (docs/observability.md, "Known dashboard problems"): the namespace and pod variables
-  // set `allValue: ".*"`, so with "All" selected (the default) the panels on common families (process_*,
-  // nodejs_*, http_requests_total) also sum every other application in the namespace (or the cluster).
-  // Without `allValue`, Grafana puts in the pods found by the variable's own query, and this test passes:
-  // turn `it.failing` into `it` then.
-  it.failing(
-    'shows only the service with "All" selected, even beside another app in the namespace',
-    async () => {
-      const resolved: Record<string, string> = { ...variables };
-      for (const variable of templateQueries(dashboard)) {
-        const parsed = parseLabelValues(substitute(variable.query, resolved))!;
-        const series = await prometheus.series(parsed.match ?? '{__name__=~".+"}', at - 600, at);
-        const options = [...new Set(series.map((s) => s[parsed.label]).filter(Boolean))].sort();
-        resolved[variable.variable] = grafanaAllValue(variable, options);
-      }
-      const leaks: string[] = [];
-      for (const e of expressions()) {
-        const [all, service] = await Promise.all([
-          prometheus.query(substitute(e.expr, resolved), at),
-          run(e.expr),
-        ]);
-        if (JSON.stringify(values(all)) !== JSON.stringify(values(service))) leaks.push(e.where);
-      }
-      expect(leaks).toEqual([]);
-    },
-  );
+  // The namespace and pod variables have no `allValue`: with "All" selected, Grafana puts in the pods its own
+  // query found, so panels on common families (process_*, nodejs_*, http_requests_total) never sum other apps.
+  it('shows only the service with "All" selected, even beside another app in the namespace', async () => {
+    const resolved: Record<string, string> = { ...variables };
+    for (const variable of templateQueries(dashboard)) {
+      const parsed = parseLabelValues(substitute(variable.query, resolved))!;
+      const series = await prometheus.series(parsed.match ?? '{__name__=~".+"}', at - 600, at);
+      const options = [...new Set(series.map((s) => s[parsed.label]).filter(Boolean))].sort();
+      resolved[variable.variable] = grafanaAllValue(variable, options);
+    }
+    const leaks: string[] = [];
+    for (const e of expressions()) {
+      const [all, service] = await Promise.all([
+        prometheus.query(substitute(e.expr, resolved), at),
+        run(e.expr),
+      ]);
+      if (JSON.stringify(values(all)) !== JSON.stringify(values(service))) leaks.push(e.where);
+    }
+    expect(leaks).toEqual([]);
+  });
 
   function panelExpressions(title: RegExp): DashboardExpression[] {
     const found = expressions().filter((e) => title.test(e.panelTitle));
@@ -279,6 +265,8 @@ function vector(answer: QueryAnswer): Array<{ metric: Record<string, string>; va
 }
 
 /** The sample values of a vector answer, keyed by their label sets (for comparing two queries). */
+/** Series -> value, in a stable order (Prometheus does not promise one). */
 function values(answer: QueryAnswer): Record<string, number> {
-  return Object.fromEntries(vector(answer).map((s) => [JSON.stringify(s.metric), Number(s.value[1])]));
+  const entries = vector(answer).map((s) => [JSON.stringify(s.metric), Number(s.value[1])] as const);
+  return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
 }

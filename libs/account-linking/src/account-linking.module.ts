@@ -1,3 +1,4 @@
+import { DiscoveryModule } from '@nestjs/core';
 import { Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ACCOUNT_LINKING_SETTINGS } from './account-linking.constants';
@@ -25,7 +26,7 @@ const services = [AccountLinkingMetrics, LinkAccountAnswers];
  * Imports `EventEmitterModule.forRoot()` (global; an identical import elsewhere is the same module).
  */
 @Module({
-  imports: [EventEmitterModule.forRoot()],
+  imports: [EventEmitterModule.forRoot(), DiscoveryModule],
   providers: [
     {
       provide: ACCOUNT_LINKING_SETTINGS,

@@ -1,4 +1,3 @@
-import type { Registry } from 'prom-client';
 import { alexaRequest } from '../../../tools/alexa-request/envelope.ts';
 import type { FakeMusicApi } from '../../../tools/fake-music-api.ts';
 import type { TestApp } from '../../support/test-app';
@@ -113,26 +112,6 @@ export const FUNNEL_PHASES: ReadonlyArray<(alexa: Alexa, fake: FakeMusicApi) => 
     await linked(alexa, alexaRequest().launch(), 'linked launch, upstream down');
   },
 ];
-
-/**
- * Creates the per-handler check and card series at zero, as the library does for events and token failures:
- * a counter series born between two scrapes with a value > 0 loses those first increments to rate() and
- * increase(). Stands in for pre-initialisation at start-up that the account-linking library does not do for
- * `handler`-labelled series (see docs/observability.md, "Series that exist from the start").
- */
-export function createFunnelSeriesAtZero(registry: Registry): void {
-  const checks = registry.getSingleMetric('alexa_account_link_checks_total');
-  const cards = registry.getSingleMetric('alexa_account_link_cards_total');
-  if (!checks || !cards) throw new Error('the funnel counters are not registered');
-  for (const handler of FUNNEL_HANDLERS) {
-    for (const result of ['linked', 'unlinked', 'malformed']) {
-      (checks as unknown as { inc(l: object, v: number): void }).inc({ handler, result }, 0);
-    }
-    for (const reason of ['missing_token', 'token_rejected', 'malformed_token']) {
-      (cards as unknown as { inc(l: object, v: number): void }).inc({ handler, reason }, 0);
-    }
-  }
-}
 
 function expectStatus(res: { statusCode: number }, status: number, what: string): void {
   if (res.statusCode !== status) throw new Error(`${what}: HTTP ${res.statusCode}, expected ${status}`);

@@ -1,3 +1,4 @@
+import type { DiscoveryService } from '@nestjs/core';
 import { Logger } from '@nestjs/common';
 import { SkillRequestContext } from '@lib/alexa-skill';
 import { type HandlerInput, ResponseFactory } from 'ask-sdk-core';
@@ -27,7 +28,12 @@ function setUp(options: AccountLinkingModuleOptions = {}) {
   const registry = new Registry();
   const settings = resolveAccountLinkingSettings(options);
   const metrics = new AccountLinkingMetrics(registry, settings);
-  const guard = new AccountLinkingGuard(settings, metrics, new LinkAccountAnswers(settings));
+  const providers = [ProtectedHandler, OpenHandler].map((metatype) => ({
+    metatype,
+    isDependencyTreeStatic: () => true,
+  }));
+  const discovery = { getProviders: () => providers } as unknown as DiscoveryService;
+  const guard = new AccountLinkingGuard(settings, metrics, new LinkAccountAnswers(settings), discovery);
   const run = (handlerClass: new () => unknown, token: unknown, locale = 'en-US', type = 'IntentRequest') => {
     const envelope = {
       version: '1.0',
@@ -44,8 +50,19 @@ function setUp(options: AccountLinkingModuleOptions = {}) {
     const sample = metric?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l));
     return sample?.value ?? 0;
   };
-  return { run, value };
+  return { run, value, guard, registry };
 }
+
+it('creates the funnel series of every protected handler at zero on start-up', async () => {
+  const { guard, registry } = setUp();
+  guard.onApplicationBootstrap();
+  const text = await registry.metrics();
+  expect(text).toContain('alexa_account_link_checks_total{handler="ProtectedHandler",result="linked"} 0');
+  expect(text).toContain(
+    'alexa_account_link_cards_total{handler="ProtectedHandler",reason="missing_token"} 0',
+  );
+  expect(text).not.toContain('handler="OpenHandler"');
+});
 
 describe('AccountLinkingGuard', () => {
   beforeAll(() => Logger.overrideLogger(false));

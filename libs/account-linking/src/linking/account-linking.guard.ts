@@ -1,4 +1,5 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import {
   SkillHandlerGuard,
   type SkillHandlerGuardInterface,
@@ -26,7 +27,7 @@ type HandlerClass = SkillHandlerTarget['handlerClass'];
  * Ordered early so that later guards already see the token.
  */
 @SkillHandlerGuard({ order: -100 })
-export class AccountLinkingGuard implements SkillHandlerGuardInterface {
+export class AccountLinkingGuard implements SkillHandlerGuardInterface, OnApplicationBootstrap {
   private readonly logger = new Logger('AccountLinking');
   private readonly policy: TokenShapePolicy;
   /** Handler class -> its requirement; bounded by the number of handler classes. */
@@ -36,8 +37,19 @@ export class AccountLinkingGuard implements SkillHandlerGuardInterface {
     @Inject(ACCOUNT_LINKING_SETTINGS) settings: AccountLinkingSettings,
     private readonly metrics: AccountLinkingMetrics,
     private readonly answers: LinkAccountAnswers,
+    private readonly discovery: DiscoveryService,
   ) {
     this.policy = { check: settings.tokenShapeCheck, maxLength: settings.maxTokenLength };
+  }
+
+  /** Every protected handler's funnel series exist from start-up, at 0. */
+  onApplicationBootstrap(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const handlerClass = wrapper.metatype as HandlerClass | null;
+      if (typeof handlerClass !== 'function' || !wrapper.isDependencyTreeStatic()) continue;
+      const requirement = linkRequirementOf(handlerClass);
+      if (requirement) this.metrics.registerProtectedHandler(handlerClass.name, requirement.provider);
+    }
   }
 
   check(input: HandlerInput, context: SkillRequestContext, target: SkillHandlerTarget): Response | undefined {

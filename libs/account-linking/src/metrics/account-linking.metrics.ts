@@ -18,6 +18,8 @@ export type AccountLinkEventLabel =
   'linked' | 'enabled' | 'disabled' | 'permission_accepted' | 'permission_changed';
 export type TokenFailureReason = 'missing' | 'malformed' | 'rejected' | 'forbidden' | 'refresh_needed';
 
+const CHECK_RESULTS: readonly LinkCheckResult[] = ['linked', 'unlinked', 'malformed'];
+const CARD_REASONS: readonly LinkCardReason[] = ['missing_token', 'token_rejected', 'malformed_token'];
 const EVENT_LABELS: readonly AccountLinkEventLabel[] = [
   'linked',
   'enabled',
@@ -75,6 +77,17 @@ export class AccountLinkingMetrics {
     for (const reason of TOKEN_FAILURE_REASONS) {
       this.tokenFailures.inc({ provider: this.defaultProvider, reason }, 0);
     }
+  }
+
+  /**
+   * Creates a protected handler's funnel series at 0 at start-up: a series born between two scrapes with a
+   * value above 0 loses those first increments to rate() and increase(), and the link rate would be wrong
+   * after every pod start.
+   */
+  registerProtectedHandler(handler: string, provider: string = this.defaultProvider): void {
+    for (const result of CHECK_RESULTS) this.checks.inc({ handler, result }, 0);
+    for (const reason of CARD_REASONS) this.cards.inc({ handler, reason }, 0);
+    for (const reason of TOKEN_FAILURE_REASONS) this.tokenFailures.inc({ provider, reason }, 0);
   }
 
   check(handler: string, result: LinkCheckResult): void {
