@@ -1,0 +1,183 @@
+import { existsSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { alexaRequest, DEFAULT_SKILL_ID } from '../../tools/alexa-request/envelope.ts';
+import { type SigningIdentity, signRequest } from '../../tools/alexa-request/sign.ts';
+import { ensureDevCerts, loadDevSigningIdentity } from '../../tools/dev-certs.ts';
+import { type FakeMusicApi, startFakeMusicApi } from '../../tools/fake-music-api.ts';
+import { type Exchange, exchange } from '../../tools/soak/http-client.ts';
+import { ServiceProcess } from '../../tools/soak/service-process.ts';
+import { expectNoSecrets } from './support/secrets';
+
+// Issue 9, faults of the process itself, on the built service (dist/.../main.js, as the container runs it):
+// SIGTERM under load with real sockets, and fatal errors that must end the process rather than leave it half-alive.
+
+const root = join(__dirname, '../..');
+const TOKEN = 'lifecycle-linked-token-6c1f';
+const UPSTREAM_DELAY_MS = 800;
+const SHUTDOWN_TIMEOUT_MS = 5_000;
+
+let identity: SigningIdentity;
+let certEnv: Record<string, string>;
+
+beforeAll(async () => {
+  if (!existsSync(join(root, 'dist/apps/skill-service/src/main.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  }
+  const certs = await ensureDevCerts(join(tmpdir(), `alexa-reliability-lifecycle-certs-${process.pid}`));
+  identity = await loadDevSigningIdentity(certs.dir);
+  certEnv = {
+    ALEXA_CERT_SOURCE: `file:${certs.dir}`,
+    ALEXA_TRUSTED_CA_FILE: certs.caFile,
+    ALEXA_SKILL_ID: DEFAULT_SKILL_ID,
+  };
+});
+
+/** Every signature sent, to search the service's output for. */
+const signatures: string[] = [];
+
+/** A signed "what's playing" for the linked user: one upstream call, slowed down by the fake API. */
+function whatsPlaying(): { body: string; headers: Record<string, string> } {
+  const body = alexaRequest().intent('WhatsPlayingIntent').linked(TOKEN).body();
+  const signature = signRequest(body, identity);
+  signatures.push(signature['Signature-256']);
+  return { body, headers: { 'content-type': 'application/json', ...signature } };
+}
+
+describe('SIGTERM under load (real process, real sockets)', () => {
+  let music: FakeMusicApi;
+  let service: ServiceProcess;
+
+  beforeAll(async () => {
+    music = await startFakeMusicApi({ tokens: [TOKEN], control: false });
+    music.behave({ mode: 'slow', delayMs: UPSTREAM_DELAY_MS });
+    service = await ServiceProcess.start({
+      root,
+      env: {
+        ...certEnv,
+        MUSIC_API_BASE_URL: music.url,
+        MUSIC_API_ATTEMPT_TIMEOUT_MS: '3000',
+        MUSIC_API_TOTAL_BUDGET_MS: '4000',
+        PROGRESSIVE_RESPONSE_DELAY_MS: '8000',
+        SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+      },
+    });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await music?.close();
+  });
+
+  it('turns readiness false at once, completes every in-flight request, refuses new connections, exits 0 in time', async () => {
+    const port = service.port;
+    expect((await exchange({ port, method: 'GET', path: '/health/ready' })).status).toBe(200);
+
+    // 24 clients on keep-alive sockets, each sending its next request the moment the last one is answered.
+    const agent = new Agent({ keepAlive: true, maxSockets: 24 });
+    const results: Exchange[] = [];
+    let stopping = false;
+    const client = async (): Promise<void> => {
+      for (;;) {
+        const result = await exchange({ port, agent, ...whatsPlaying() });
+        results.push(result);
+        if (stopping && result.status !== 200) return;
+      }
+    };
+    const clients = Array.from({ length: 24 }, () => client());
+    await sleep(2_000); // two rounds of slow requests: every socket busy
+
+    const sigtermAt = performance.timeOrigin + performance.now();
+    service.signal('SIGTERM');
+    stopping = true;
+    // Signals arrive asynchronously: probe once the process has taken it (its first log line about it).
+    await service.waitForLine('SIGTERM received');
+    const handledAfterMs = performance.timeOrigin + performance.now() - sigtermAt;
+    const readiness = await exchange({ port, method: 'GET', path: '/health/ready', timeoutMs: 2_000 });
+    const exit = await service.exited;
+    await Promise.all(clients);
+    agent.destroy();
+    const after = await exchange({ port, method: 'GET', path: '/health/live' });
+
+    // Readiness: never "ready" again once SIGTERM arrived (503 while closing, or no listener at all).
+    expect(handledAfterMs).toBeLessThan(250);
+    expect([503, 'ECONNREFUSED', 'ECONNRESET']).toContain(readiness.status ?? readiness.error);
+
+    // In flight: requests the service had started (sent at least 50 ms before SIGTERM) all complete with a
+    // valid envelope. A request written in the last instant before SIGTERM onto a socket the server saw idle
+    // may be reset: the keep-alive race the preStop sleep exists for (the ingress stops sending first).
+    const started = results.filter((r) => r.sentAt < sigtermAt - 50);
+    const inFlight = started.filter((r) => r.doneAt > sigtermAt);
+    expect(inFlight.length).toBeGreaterThanOrEqual(12); // most clients were mid-request at SIGTERM
+    for (const r of started) {
+      expect({ status: r.status, error: r.error }).toEqual({ status: 200, error: undefined });
+      expect(JSON.parse(r.body)).toMatchObject({
+        version: '1.0',
+        response: { outputSpeech: { type: 'SSML' } },
+      });
+    }
+    const lastMoment = results.filter((r) => r.sentAt >= sigtermAt - 50 && r.sentAt < sigtermAt);
+    for (const r of lastMoment)
+      expect([200, 'ECONNRESET', 'socket hang up', 'EPIPE']).toContain(r.status ?? r.error);
+    // Sent after SIGTERM: answered (a request already on its way), 503 on a kept-alive socket, or refused.
+    const late = results.filter((r) => r.sentAt >= sigtermAt);
+    for (const r of late) {
+      expect([200, 503, 'ECONNREFUSED', 'ECONNRESET', 'socket hang up', 'EPIPE']).toContain(
+        r.status ?? r.error,
+      );
+    }
+    expect(results.some((r) => r.status === 500 || r.error === 'timeout')).toBe(false);
+
+    // The process: exit code 0, after the in-flight requests, within the grace period.
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit.at - sigtermAt).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
+    expect(after.error).toBe('ECONNREFUSED');
+
+    const logs = service.lines.join('\n');
+    expect(logs).toContain('SIGTERM received: draining');
+    expect(logs).toContain('drained: exiting');
+    expectNoSecrets(logs, [TOKEN, ...signatures]);
+    const tally = (list: Exchange[]): string =>
+      [...new Set(list.map((r) => String(r.status ?? r.error)))]
+        .map((key) => `${list.filter((r) => String(r.status ?? r.error) === key).length}x ${key}`)
+        .join(', ') || 'none';
+    process.stderr.write(
+      `[lifecycle] SIGTERM under load: handled after ${Math.round(handledAfterMs)} ms, readiness then ${readiness.status ?? readiness.error}; ${inFlight.length} in flight -> ${tally(inFlight)}; last 50 ms before -> ${tally(lastMoment)}; after -> ${tally(late)}; exit ${exit.code} after ${Math.round(exit.at - sigtermAt)} ms\n`,
+    );
+  });
+});
+
+describe('fatal errors (real process)', () => {
+  const preload = join(__dirname, 'support/fatal-trigger.cjs');
+
+  it.each([
+    ['exception', 'uncaught exception: planted uncaught exception'],
+    ['rejection', 'unhandled rejection: planted unhandled rejection'],
+  ])('logs an uncaught %s and exits non-zero at once, no longer listening', async (mode, message) => {
+    const service = await ServiceProcess.start({
+      root,
+      env: { ...certEnv, FATAL_MODE: mode, MUSIC_API_BASE_URL: 'http://127.0.0.1:9' },
+      nodeArgs: ['--require', preload],
+    });
+    try {
+      expect((await exchange({ port: service.port, method: 'GET', path: '/health/live' })).status).toBe(200);
+      const triggeredAt = Date.now();
+      service.signal('SIGUSR2');
+      const exit = await service.exited;
+      expect(exit.code).not.toBe(0);
+      expect(exit.code).toBe(70); // EX_SOFTWARE: Kubernetes restarts the container
+      expect(exit.at - triggeredAt).toBeLessThan(2_000);
+      const line = service.entries().find((e) => e.msg === message);
+      expect(line).toMatchObject({ level: 50, context: 'Process' });
+      expect((await exchange({ port: service.port, method: 'GET', path: '/health/live' })).error).toBe(
+        'ECONNREFUSED',
+      );
+    } finally {
+      await service.stop();
+    }
+  });
+});
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
