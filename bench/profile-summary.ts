@@ -3,7 +3,8 @@
 //
 //   node bench/profile-summary.ts bench/results/profiles/service_signed-<time>.cpuprofile [--top 25] [--skip-ms N]
 // --skip-ms leaves out the first N ms (start-up and module loading) so the figures describe the request path;
-// --callers NAME [--depth 4] breaks one function's self time down by its callers.
+// --callers NAME [--depth 4] breaks one function's self time down by its callers; --inclusive NAME,NAME gives
+// each function's share with everything it calls.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -79,6 +80,40 @@ export function callersOf(
   return [...chains].sort((a, b) => b[1] - a[1]).map(([chain, us]) => ({ chain, ms: us / 1000 }));
 }
 
+/**
+ * Share of the busy (non-idle) samples with a frame named `functionName` anywhere on the stack: the function's
+ * inclusive cost, e.g. a guard's `canActivate` with everything it calls. Work continued after an `await` is
+ * not counted (it runs from the microtask queue, not under the frame).
+ */
+export function inclusiveShare(profile: CpuProfile, functionName: string, skipMs = 0): number {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const under = new Map<number, boolean>();
+  const isUnder = (id: number): boolean => {
+    const known = under.get(id);
+    if (known !== undefined) return known;
+    const frame = byId.get(id)?.callFrame;
+    const up = parent.get(id);
+    const result = frame?.functionName === functionName || (up !== undefined && isUnder(up));
+    under.set(id, result);
+    return result;
+  };
+  let busy = 0;
+  let inside = 0;
+  let elapsedUs = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const delta = profile.timeDeltas[i] ?? 0;
+    elapsedUs += delta;
+    if (elapsedUs < skipMs * 1000) continue;
+    const id = profile.samples[i];
+    if (byId.get(id)?.callFrame.functionName === '(idle)') continue;
+    busy += delta;
+    if (isUnder(id)) inside += delta;
+  }
+  return busy === 0 ? 0 : inside / busy;
+}
+
 export interface ProfileSummary {
   totalMs: number;
   busyMs: number;
@@ -140,6 +175,7 @@ function main(): void {
       top: { type: 'string', default: '25' },
       'skip-ms': { type: 'string', default: '0' },
       callers: { type: 'string' },
+      inclusive: { type: 'string' },
       depth: { type: 'string', default: '4' },
     },
   });
@@ -152,6 +188,14 @@ function main(): void {
   }
   for (const file of positionals) {
     const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+    if (values.inclusive !== undefined) {
+      process.stdout.write(`${file}: inclusive share of the busy time\n`);
+      for (const name of values.inclusive.split(',')) {
+        const share = inclusiveShare(profile, name.trim(), Number(values['skip-ms']));
+        process.stdout.write(`  ${(share * 100).toFixed(1).padStart(5)} %  ${name.trim()}\n`);
+      }
+      continue;
+    }
     if (values.callers !== undefined) {
       process.stdout.write(`${file}: callers of ${values.callers}\n`);
       const chains = callersOf(profile, values.callers, Number(values.depth), Number(values['skip-ms']));
