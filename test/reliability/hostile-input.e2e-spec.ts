@@ -19,6 +19,7 @@ import {
 import { increments, MetricCounters } from './support/metric-counters';
 import { expectNothingInternal } from './support/error-body';
 import { settledMemory } from './support/memory';
+import { expectNoSecrets, expectNoSignatureLikeText } from './support/secrets';
 import { rawExchange } from './support/raw-http';
 import { socketCase, socketRequest, type SocketCase } from './support/socket-cases';
 
@@ -51,6 +52,8 @@ describe('hostile input (property-based, seeded: see the seed printed above)', (
   const fatal: unknown[] = [];
   const onFatal = (error: unknown): void => void fatal.push(error);
   let memoryAtStart: { heapMiB: number; rssMiB: number };
+  /** Tokens and Authorization values the generated requests carried (signatures are checked by shape). */
+  const tokensSent = new Set<string>();
   /** What each property's requests got, e.g. `400 signature: 812` (printed at the end, for the docs). */
   const outcomes = new Map<string, Map<string, number>>();
   let tally = new Map<string, number>();
@@ -102,6 +105,7 @@ describe('hostile input (property-based, seeded: see the seed printed above)', (
   /** Sends one generated request and checks every per-request invariant. */
   async function send(recipe: HostileRecipe): Promise<void> {
     const request = materialise(recipe, { identity, otherKey, serial: ++serial });
+    for (const secret of request.secrets) if (secret.length < 300) tokensSent.add(secret);
     const before = await counters.snapshot();
     const dispatchedBefore = probe.dispatched;
     const reply = await within(
@@ -214,6 +218,13 @@ describe('hostile input (property-based, seeded: see the seed printed above)', (
     // holds what the allocator keeps after the 100-800 KiB bodies; the soak (npm run soak) checks its trend.
     expect(memory.heapMiB - memoryAtStart.heapMiB).toBeLessThan(48);
     expect(memory.rssMiB - memoryAtStart.rssMiB).toBeLessThan(256);
+  });
+
+  it('logged none of the tokens, signatures or Authorization values the requests carried', () => {
+    const logs = t.logs.text();
+    expect(t.logs.lines.length).toBeGreaterThan(5_000);
+    expectNoSecrets(logs, tokensSent);
+    expectNoSignatureLikeText(logs);
   });
 
   it('parses JSON with secure-json-parse set to refuse __proto__ and constructor.prototype', () => {

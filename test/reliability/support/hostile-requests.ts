@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { sign, type KeyObject } from 'node:crypto';
-import { alexaRequest, type AlexaRequestBuilder } from '../../../tools/alexa-request/envelope.ts';
+import {
+  alexaRequest,
+  type AlexaRequestBuilder,
+  DEFAULT_USER_ID,
+} from '../../../tools/alexa-request/envelope.ts';
 import { signRequest, type SigningIdentity } from '../../../tools/alexa-request/sign.ts';
 
 // Generators of hostile requests for the skill endpoint. fast-check generates small, printable *recipes*;
@@ -603,6 +607,7 @@ export function materialise(recipe: HostileRecipe, context: MaterialiseContext):
   const { body } = recipe;
   if (body.kind === 'envelope') {
     signed = Buffer.from(envelopeText(body.envelope, context.serial, raw), 'utf8');
+    secrets.push(DEFAULT_USER_ID, 'demo-api-access-token');
     if (body.envelope.token !== undefined) secrets.push(body.envelope.token);
     if (body.envelope.base.kind === 'event') secrets.push('fuzz-event-token');
   } else if (body.kind === 'value') {
@@ -664,7 +669,7 @@ export function materialise(recipe: HostileRecipe, context: MaterialiseContext):
       case 'extra':
         if (change.name === 'signature') break; // would add the legacy header: not harmless
         headers[change.name] = change.value;
-        if (change.name === 'authorization') secrets.push(change.value);
+        if (change.name === 'authorization' && change.value.startsWith('Bearer ')) secrets.push(change.value);
         break;
       case 'huge':
         if (change.name === 'signature') break;
