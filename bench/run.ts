@@ -333,9 +333,11 @@ async function main(): Promise<number> {
     if (scenarios.length > 0 || burst) process.stdout.write(`${renderTable(scenarios, burst)}\n`);
     if (leak) {
       process.stdout.write(
-        `\nleak check: RSS ${leak.rssAfterFirstMb?.toFixed(1) ?? '?'} MB after the first ${leak.series[0]?.afterRequests} requests, ` +
+        `\nleak check (full signed path, memory read after a forced full GC): RSS ` +
+          `${leak.rssAfterFirstMb?.toFixed(1) ?? '?'} MB after the first ${leak.series[0]?.afterRequests} requests, ` +
           `${leak.rssAfterAllMb?.toFixed(1) ?? '?'} MB after ${leak.series[leak.series.length - 1]?.afterRequests} ` +
-          `(${leak.growth === null ? '?' : (leak.growth * 100).toFixed(1)} %)\n`,
+          `(${leak.growth === null ? '?' : (leak.growth * 100).toFixed(1)} %); live heap ` +
+          `${leak.heapGrowth === null ? '?' : (leak.heapGrowth * 100).toFixed(1)} %\n`,
       );
     }
     process.stdout.write(

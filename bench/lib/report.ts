@@ -309,7 +309,7 @@ export function evaluateTargets(
     ),
     target(
       'no_leak',
-      `RSS after ${leak ? leak.series.length * (leak.series[0]?.afterRequests ?? 0) : '200k'} requests within 10% of RSS after the first batch`,
+      `RSS after ${leak ? leak.series.length * (leak.series[0]?.afterRequests ?? 0) : '200k'} requests within 10% of RSS after the first batch (each read after a full GC)`,
       leak?.growth === null || leak?.growth === undefined ? null : leak.growth * 100,
       10,
       'max',

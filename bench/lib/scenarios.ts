@@ -71,6 +71,8 @@ export interface Scenario {
 export interface StartOptions {
   /** Extra environment for the service (e.g. a simulated certificate download delay). */
   env?: Record<string, string>;
+  /** Extra Node options for the service (e.g. --inspect for the leak check). */
+  nodeArgs?: string[];
   /** Skip the sanity requests (the cold burst needs a cold certificate cache). */
   skipSanity?: boolean;
 }
@@ -283,7 +285,7 @@ function serviceScenario(
             ...ctx.options.serviceEnv,
             ...options.env,
           },
-          nodeArgs: nodeArgs(ctx, key),
+          nodeArgs: [...nodeArgs(ctx, key), ...(options.nodeArgs ?? [])],
           port,
           stdoutFile: stdoutFile(ctx, key, rep),
           ipc: true,

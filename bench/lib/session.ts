@@ -2,6 +2,7 @@
 // Plus the two special runs: the cold-certificate burst and the leak check.
 import { Agent, request as httpRequest } from 'node:http';
 import { drive, type LoadFigures } from './load.ts';
+import { connectInspector } from './inspector.ts';
 import { cpuMicros, processMemory } from './proc.ts';
 import { type PreparedRequest, unsignedSource } from './requests.ts';
 import {
@@ -10,9 +11,9 @@ import {
   NotAvailableYet,
   type RunningServer,
   type Scenario,
-  scrapeMetric,
   scrapeVerificationMetrics,
 } from './scenarios.ts';
+import { freePort } from './server-process.ts';
 
 export interface SessionResult {
   rep: number;
@@ -201,27 +202,40 @@ export async function coldBurst(ctx: BenchContext, rep: number): Promise<BurstRe
 
 export interface LeakResult {
   connections: number;
-  /** RSS after each batch. */
+  /** Memory after each batch: as found, and again after a forced full garbage collection. */
   series: {
     afterRequests: number;
+    /** VmRSS right after the batch, MB. */
     rssMb: number | null;
-    /** V8 heap in use (the service's nodejs_heap_size_used_bytes), MB: a diagnostic, not the target. */
-    heapUsedMb: number | null;
+    /** VmRSS after a full GC, MB. */
+    rssAfterGcMb: number | null;
+    /** V8 heap in use after a full GC, MB (live objects: what a leak would grow). */
+    heapUsedAfterGcMb: number | null;
     rps: number;
     errors: number;
   }[];
+  /** The target's figures: RSS after a full GC, after the first batch and after all of them. */
   rssAfterFirstMb: number | null;
   rssAfterAllMb: number | null;
   /** (after all / after the first batch) - 1. */
   growth: number | null;
+  /** The same for the live heap. */
+  heapGrowth: number | null;
   peakRssMb: number | null;
   errors: number;
   requests: number;
 }
 
-/** RSS of the full signed path after the first batch and after all batches (no warm-up before). */
+/**
+ * The full signed path, no warm-up: memory after the first batch and after all batches. Before each reading
+ * the server runs a full garbage collection (through its inspector), so the comparison is of memory held, not
+ * of where the collector happened to be; the raw RSS is kept too.
+ */
 export async function leakCheck(ctx: BenchContext): Promise<LeakResult> {
-  const running = await FULL_SIGNED.start(ctx, 0);
+  const inspectPort = await freePort();
+  const running = await FULL_SIGNED.start(ctx, 0, { nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`] });
+  const inspector = await connectInspector(inspectPort).catch(() => undefined);
+  if (!inspector) ctx.log('    warning: no inspector: memory is read without a forced GC');
   try {
     const pid = running.server.pid;
     const { leakTotal, leakChunk } = ctx.options;
@@ -239,35 +253,45 @@ export async function leakCheck(ctx: BenchContext): Promise<LeakResult> {
       });
       errors += figures.errors;
       requests += figures.requests;
-      const heapBytes = running.metricsUrl
-        ? await scrapeMetric(running.metricsUrl, 'nodejs_heap_size_used_bytes').catch(() => undefined)
-        : undefined;
-      const heapUsedMb = heapBytes === undefined ? null : heapBytes / 2 ** 20;
+      let heapUsedAfterGcMb: number | null = null;
+      if (inspector) {
+        await inspector.collectGarbage();
+        heapUsedAfterGcMb = (await inspector.memoryUsage()).heapUsed / 2 ** 20;
+      }
+      const rssAfterGcMb = inspector ? (processMemory(pid)?.rssMb ?? null) : null;
       series.push({
         afterRequests: done + leakChunk,
         rssMb: figures.rssMb,
-        heapUsedMb,
+        rssAfterGcMb,
+        heapUsedAfterGcMb,
         rps: figures.rps,
         errors: figures.errors,
       });
       ctx.log(
         `    after ${String(done + leakChunk).padStart(7)} requests: RSS ${figures.rssMb?.toFixed(1) ?? '?'} MB, ` +
-          `heap used ${heapUsedMb?.toFixed(1) ?? '?'} MB (${figures.rps.toFixed(0)} req/s, ${figures.errors} errors)`,
+          `after a full GC ${rssAfterGcMb?.toFixed(1) ?? '?'} MB, live heap ${heapUsedAfterGcMb?.toFixed(1) ?? '?'} MB ` +
+          `(${figures.rps.toFixed(0)} req/s, ${figures.errors} errors)`,
       );
     }
-    const first = series[0]?.rssMb ?? null;
-    const last = series[series.length - 1]?.rssMb ?? null;
+    const pick = (entry: LeakResult['series'][number] | undefined): number | null =>
+      entry === undefined ? null : (entry.rssAfterGcMb ?? entry.rssMb);
+    const first = pick(series[0]);
+    const last = pick(series[series.length - 1]);
+    const heapFirst = series[0]?.heapUsedAfterGcMb ?? null;
+    const heapLast = series[series.length - 1]?.heapUsedAfterGcMb ?? null;
     return {
       connections,
       series,
       rssAfterFirstMb: first,
       rssAfterAllMb: last,
       growth: first !== null && last !== null ? last / first - 1 : null,
+      heapGrowth: heapFirst !== null && heapLast !== null ? heapLast / heapFirst - 1 : null,
       peakRssMb: processMemory(pid)?.peakRssMb ?? null,
       errors,
       requests,
     };
   } finally {
+    inspector?.close();
     await running.stop();
   }
 }
