@@ -291,6 +291,11 @@ async function main(): Promise<void> {
       const s = r.sorted();
       return `  ${kind.padEnd(30)} ${String(s.length).padStart(7)}  ${percentile(s, 50).toFixed(1).padStart(7)}  ${percentile(s, 99).toFixed(1).padStart(7)}  ${(s.at(-1) ?? 0).toFixed(0).padStart(6)}`;
     });
+  // What the service itself counted, as a cross-check of the client's numbers.
+  let serviceCounted = 0;
+  for (const match of serviceMetrics.matchAll(/^http_requests_total\{route="([^"]*)"[^}]*\} (\S+)$/gm)) {
+    if (!match[1].startsWith('/health')) serviceCounted += Number(match[2]);
+  }
   const failures: string[] = [];
   if (errors > 0) failures.push(`${errors} wrong answers`);
   if (fatalLines.length > 0) failures.push(`${fatalLines.length} fatal log lines`);
@@ -307,6 +312,7 @@ async function main(): Promise<void> {
   const report = `Soak report (${new Date(started).toISOString()})
   duration ${elapsed.toFixed(0)} s, target ${opts.rps} req/s, warm-up ${warmup.toFixed(0)} s; Node ${process.version}
   requests answered: ${answered} (${(answered / elapsed).toFixed(1)}/s); not sent (client at ${opts.maxInFlight} in flight): ${notSent}
+  service's own count (http_requests_total, health probes excluded): ${serviceCounted}
   service CPU: ${cpuUsed.toFixed(1)} s (${((cpuUsed * 1000) / Math.max(1, answered)).toFixed(2)} ms per request)
 
 Answers by status class:
@@ -349,6 +355,7 @@ VERDICT: ${failures.length === 0 ? 'PASS' : `FAIL (${failures.join('; ')})`}
         seconds: elapsed,
         targetRps: opts.rps,
         answered,
+        serviceCounted,
         notSent,
         statusClasses: Object.fromEntries(statusClasses),
         wrongAnswers: Object.fromEntries(wrongAnswers),
