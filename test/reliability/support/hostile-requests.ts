@@ -468,6 +468,8 @@ class RawValues {
   put(value: HostileValue): unknown {
     switch (value.t) {
       case 'json':
+        // A copy: later mutations may edit inside it, and generated values (constants too) are shared.
+        return structuredClone(value.v);
       case 'text':
         return value.v;
       case 'huge':
