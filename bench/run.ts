@@ -9,7 +9,7 @@ import { availableParallelism, cpus, freemem, loadavg, release, totalmem } from 
 import { join, resolve } from 'node:path';
 import { compileServers } from './lib/compile-servers.ts';
 import { extraTargets, runExtras, type ExtraRecord } from './lib/extras.ts';
-import { type BenchOptions, parseOptions, USAGE } from './lib/options.ts';
+import { type BenchOptions, parseOptions, SCENARIO_KEYS, USAGE } from './lib/options.ts';
 import { CLOCK_TICKS_PER_SECOND, PROC_AVAILABLE } from './lib/proc.ts';
 import {
   type BurstSummary,
@@ -324,7 +324,13 @@ async function main(): Promise<number> {
       failures,
     };
     writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(join(RESULTS, `${options.mode}.json`), `${JSON.stringify(report, null, 2)}\n`);
+    // A run of every scenario with the service as configured also lands in <mode>.json, which experiments
+    // (--only, --service-env) leave alone.
+    const complete =
+      options.only.size === SCENARIO_KEYS.length && Object.keys(options.serviceEnv).length === 0;
+    const copy =
+      complete || options.mode === 'leak' ? `${options.mode}.json` : `${options.mode}-partial.json`;
+    writeFileSync(join(RESULTS, copy), `${JSON.stringify(report, null, 2)}\n`);
 
     process.stdout.write(
       `\n${String(machineInfo.cores)} cores (${String(machineInfo.cpu_model)}), Node ${process.version}; ` +
