@@ -13,6 +13,7 @@ import {
   authenticRecipe,
   headerRecipe,
   type HostileRecipe,
+  type HostileValue,
   materialise,
   unverifiableRecipe,
 } from './support/hostile-requests';
@@ -161,6 +162,11 @@ describe('hostile input (property-based, seeded: see the seed printed above)', (
     await fc.assert(fc.asyncProperty(authenticRecipe(TOKENS), send), {
       seed: settings.seed + 1,
       numRuns: settings.runs(2_500),
+      // Cases that once failed run first, whatever the seed: a locale that is not a string answered 500.
+      examples: [
+        [localeRegression({ t: 'number', text: '1e999' }, 'PlayMusicIntent')],
+        [localeRegression({ t: 'json', v: {} }, 'AMAZON.HelpIntent')],
+      ],
     });
     // Not vacuous: many authentic requests got through to the handlers.
     expect(probe.dispatched - dispatched).toBeGreaterThan(settings.runs(2_500) / 4);
@@ -237,6 +243,24 @@ describe('hostile input (property-based, seeded: see the seed printed above)', (
     expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('polluted');
   });
 });
+
+/** An authentic, linked envelope whose `request.locale` is replaced by `value`. */
+function localeRegression(value: HostileValue, intent: string): HostileRecipe {
+  return {
+    body: {
+      kind: 'envelope',
+      envelope: {
+        base: { kind: 'intent', name: intent },
+        token: LINKED_TOKEN,
+        locale: 'en-US',
+        mutations: [{ op: 'put', path: ['request', 'locale'], value }],
+        truncate: undefined,
+      },
+    },
+    signing: { how: 'valid' },
+    headers: [],
+  };
+}
 
 /** A short name for a 4xx body that is not the verification refusal (for the outcome tally). */
 function refusalOf(body: string): string {

@@ -34,6 +34,8 @@ export type EnvelopeMutation =
   /** Replace the node at `paths[at % paths.length]` (every node of the envelope is a candidate). */
   | { readonly op: 'set'; readonly at: number; readonly value: HostileValue }
   | { readonly op: 'delete'; readonly at: number }
+  /** Replace the node at a named path (fixed regression cases; the generators use `set`). */
+  | { readonly op: 'put'; readonly path: readonly string[]; readonly value: HostileValue }
   /** Put a slot on the intent (the only place Alexa puts free user text). */
   | { readonly op: 'slot'; readonly name: string; readonly value: HostileValue };
 
@@ -537,7 +539,7 @@ function envelopeText(recipe: EnvelopeRecipe, serial: number, raw: RawValues): s
     }
     const all = paths(envelope);
     if (all.length === 0) continue;
-    const path = all[mutation.at % all.length];
+    const path = mutation.op === 'put' ? [...mutation.path] : all[mutation.at % all.length];
     const parent = parentOf(envelope, path);
     if (!parent) continue;
     const key = path[path.length - 1] as string;
