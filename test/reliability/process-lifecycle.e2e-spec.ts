@@ -90,10 +90,14 @@ describe('SIGTERM under load (real process, real sockets)', () => {
     const sigtermAt = performance.timeOrigin + performance.now();
     service.signal('SIGTERM');
     stopping = true;
-    // Signals arrive asynchronously: probe once the process has taken it (its first log line about it).
-    await service.waitForLine('SIGTERM received');
+    // Signals arrive asynchronously: probe readiness until it stops answering 200 (the process took the signal),
+    // then once more to see it stays that way.
+    let readiness = await exchange({ port, method: 'GET', path: '/health/ready', timeoutMs: 2_000 });
+    while (readiness.status === 200 && performance.timeOrigin + performance.now() - sigtermAt < 2_000) {
+      readiness = await exchange({ port, method: 'GET', path: '/health/ready', timeoutMs: 2_000 });
+    }
     const handledAfterMs = performance.timeOrigin + performance.now() - sigtermAt;
-    const readiness = await exchange({ port, method: 'GET', path: '/health/ready', timeoutMs: 2_000 });
+    const readinessAgain = await exchange({ port, method: 'GET', path: '/health/ready', timeoutMs: 2_000 });
     const exit = await service.exited;
     await Promise.all(clients);
     agent.destroy();
@@ -102,6 +106,7 @@ describe('SIGTERM under load (real process, real sockets)', () => {
     // Readiness: never "ready" again once SIGTERM arrived (503 while closing, or no listener at all).
     expect(handledAfterMs).toBeLessThan(250);
     expect([503, 'ECONNREFUSED', 'ECONNRESET']).toContain(readiness.status ?? readiness.error);
+    expect([503, 'ECONNREFUSED', 'ECONNRESET']).toContain(readinessAgain.status ?? readinessAgain.error);
 
     // In flight: requests the service had started (sent at least 50 ms before SIGTERM) all complete with a
     // valid envelope. A request written in the last instant before SIGTERM onto a socket the server saw idle
@@ -142,7 +147,7 @@ describe('SIGTERM under load (real process, real sockets)', () => {
         .map((key) => `${list.filter((r) => String(r.status ?? r.error) === key).length}x ${key}`)
         .join(', ') || 'none';
     process.stderr.write(
-      `[lifecycle] SIGTERM under load: handled after ${Math.round(handledAfterMs)} ms, readiness then ${readiness.status ?? readiness.error}; ${inFlight.length} in flight -> ${tally(inFlight)}; last 50 ms before -> ${tally(lastMoment)}; after -> ${tally(late)}; exit ${exit.code} after ${Math.round(exit.at - sigtermAt)} ms\n`,
+      `[lifecycle] SIGTERM under load: readiness false after ${Math.round(handledAfterMs)} ms (${readiness.status ?? readiness.error}); ${inFlight.length} in flight -> ${tally(inFlight)}; last 50 ms before -> ${tally(lastMoment)}; after -> ${tally(late)}; exit ${exit.code} after ${Math.round(exit.at - sigtermAt)} ms\n`,
     );
   });
 });

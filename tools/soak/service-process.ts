@@ -2,6 +2,7 @@
 // 127.0.0.1, for the soak and for the reliability tests that need a real process: signals, exit codes, sockets.
 // Erasable TypeScript: Node 24 runs it directly and Jest imports it.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -50,7 +51,7 @@ export class ServiceProcess {
     this.exited = exited;
   }
 
-  /** Starts the service and resolves once it logged that it listens. */
+  /** Starts the service and resolves once its readiness probe answers 200. */
   static async start(options: ServiceProcessOptions): Promise<ServiceProcess> {
     const [port, metricsPort] = await Promise.all([freePort(), freePort()]);
     const entry = join(options.root, 'dist/apps/skill-service/src/main.js');
@@ -75,8 +76,6 @@ export class ServiceProcess {
     const exited = new Promise<ServiceExit>((resolve) =>
       child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
     );
-    let announce: (() => void) | undefined;
-    const listening = new Promise<void>((resolve) => (announce = resolve));
     for (const stream of ['stdout', 'stderr'] as const) {
       let partial = '';
       child[stream]?.setEncoding('utf8');
@@ -88,21 +87,22 @@ export class ServiceProcess {
           lines.push(line);
           if (!keep && lines.length > 200) lines.shift();
           options.onLine?.(line, stream);
-          if (line.includes('skill endpoint listening')) announce?.();
         }
       });
     }
-    const timeoutMs = options.startTimeoutMs ?? 20_000;
-    let timer: NodeJS.Timeout | undefined;
-    const outcome = await Promise.race([
-      listening.then(() => 'listening' as const),
-      exited.then(() => 'exited' as const),
-      new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs))),
-    ]);
-    clearTimeout(timer);
-    if (outcome !== 'listening') {
-      child.kill('SIGKILL');
-      throw new Error(`service ${outcome} before listening:\n${lines.slice(-20).join('\n')}`);
+    // Started = readiness answers 200 (log lines may be written in batches, so they are no signal).
+    let exitedEarly = false;
+    void exited.then(() => (exitedEarly = true));
+    const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
+    while (!(await ready(port))) {
+      if (exitedEarly || Date.now() > deadline) {
+        child.kill('SIGKILL');
+        await exited;
+        throw new Error(
+          `service ${exitedEarly ? 'exited' : 'did not get ready'} before listening:\n${lines.slice(-20).join('\n')}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
     return new ServiceProcess(port, metricsPort, child, lines, exited);
   }
@@ -153,6 +153,22 @@ export class ServiceProcess {
     }
     return parsed;
   }
+}
+
+/** Whether `GET /health/ready` answers 200 (a fresh connection, a short timeout). */
+export function ready(port: number, timeoutMs = 1_000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request(
+      { host: '127.0.0.1', port, path: '/health/ready', agent: false, timeout: timeoutMs },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+    req.end();
+  });
 }
 
 /** A port that was free a moment ago (bound to 0, read, released). */
