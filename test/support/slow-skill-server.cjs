@@ -7,7 +7,7 @@ const { Module } = require('@nestjs/common');
 const { IntentHandler } = require(path.join(dist, 'libs/alexa-skill/src/index.js'));
 const { createApp } = require(path.join(dist, 'apps/skill-service/src/bootstrap.js'));
 const { loadConfig } = require(path.join(dist, 'apps/skill-service/src/config/env.schema.js'));
-const { installGracefulShutdown } = require(path.join(dist, 'libs/service-runtime/src/index.js'));
+const { installGracefulShutdown, SERVICE_LOGGERS } = require(path.join(dist, 'libs/service-runtime/src/index.js'));
 const { Logger } = require('nestjs-pino');
 
 class SlowIntentHandler {
@@ -23,7 +23,12 @@ Module({ providers: [SlowIntentHandler] })(SlowModule);
 (async () => {
   const config = loadConfig(process.env);
   const app = await createApp(config, { imports: [SlowModule] });
-  installGracefulShutdown(app, { timeoutMs: config.SHUTDOWN_TIMEOUT_MS, logger: app.get(Logger) });
+  const loggers = app.get(SERVICE_LOGGERS);
+  const exit = (code) => {
+    loggers.flush();
+    process.exit(code);
+  };
+  installGracefulShutdown(app, { timeoutMs: config.SHUTDOWN_TIMEOUT_MS, logger: app.get(Logger), exit });
   await app.listen({ port: config.PORT, host: '127.0.0.1' });
   process.stdout.write(`${JSON.stringify({ listening: app.getHttpServer().address().port })}\n`);
 })();

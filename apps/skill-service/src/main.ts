@@ -1,6 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
-import { exitOnFatalErrors, installGracefulShutdown } from '@lib/service-runtime';
+import {
+  exitOnFatalErrors,
+  installGracefulShutdown,
+  SERVICE_LOGGERS,
+  type ServiceLoggers,
+} from '@lib/service-runtime';
 import { createApp } from './bootstrap';
 import { ConfigurationError, loadConfig } from './config/env.schema';
 
@@ -17,8 +22,14 @@ async function main(): Promise<void> {
   }
   const app = await createApp(config);
   const logger = app.get(Logger);
-  exitOnFatalErrors(logger);
-  installGracefulShutdown(app, { timeoutMs: config.SHUTDOWN_TIMEOUT_MS, logger });
+  const loggers = app.get<ServiceLoggers>(SERVICE_LOGGERS);
+  // Log lines are written in batches: write out what is buffered before the process ends.
+  const exit = (code: number): void => {
+    loggers.flush();
+    process.exit(code);
+  };
+  exitOnFatalErrors(logger, exit);
+  installGracefulShutdown(app, { timeoutMs: config.SHUTDOWN_TIMEOUT_MS, logger, exit });
   await app.listen({ port: config.PORT, host: config.HOST });
   logger.log(
     `skill endpoint listening on ${config.HOST}:${config.PORT}${config.ALEXA_ENDPOINT_PATH}`,

@@ -41,15 +41,50 @@ export interface ServiceLoggingOptions {
   quietRoutes?: string[];
 }
 
-/** The process's one pino logger: JSON lines, secrets redacted, pretty in development. */
-export function createRootLogger(options: ServiceLoggingOptions): Logger {
-  const settings = {
-    level: options.level ?? 'info',
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    base: { pid: process.pid },
-  };
+/** The service's two loggers, writing to one destination. */
+export interface ServiceLoggers {
+  /** Nest's Logger and explicit log calls: secrets redacted wherever they appear. */
+  readonly root: Logger;
+  /**
+   * The one line per request. It is built only from fields the service chose (never headers or bodies), so
+   * it skips redaction, which would otherwise cost more than the rest of the line on the hot path.
+   */
+  readonly requests: Logger;
+  /** Writes out buffered lines synchronously (before the process exits). */
+  flush(): void;
+}
+
+/**
+ * JSON lines (pretty in development). Written asynchronously in 4 KiB batches rather than one synchronous
+ * write per line, which cost a fifth of the CPU of a request; `flush()` runs on shutdown and on fatal errors.
+ */
+export function createLoggers(options: ServiceLoggingOptions): ServiceLoggers {
+  const level = options.level ?? 'info';
+  const base = { pid: process.pid };
+  let flush = (): void => undefined;
+  let destination = options.destination;
   if (options.pretty) {
-    return pino({ ...settings, transport: { target: 'pino-pretty', options: { singleLine: true } } });
+    destination = pino.transport({
+      target: 'pino-pretty',
+      options: { singleLine: true },
+    }) as DestinationStream;
+  } else if (!destination) {
+    const stdout = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+    flush = () => {
+      try {
+        stdout.flushSync();
+      } catch {
+        // Nothing buffered, or stdout already closed: nothing left to save.
+      }
+    };
+    destination = stdout;
   }
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  const root = pino({ level, base, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+  const requests = pino({ level, base }, destination);
+  return { root, requests, flush };
+}
+
+/** The redacting root logger alone (benchmarks, tools). */
+export function createRootLogger(options: ServiceLoggingOptions): Logger {
+  return createLoggers(options).root;
 }

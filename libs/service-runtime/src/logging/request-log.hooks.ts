@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { ROOT_LOGGER, SERVICE_LOGGING_OPTIONS } from './logging.constants';
+import { REQUEST_LOGGER, SERVICE_LOGGING_OPTIONS } from './logging.constants';
 import type { ServiceLoggingOptions } from './logging.options';
 
 /**
@@ -15,7 +15,7 @@ import type { ServiceLoggingOptions } from './logging.options';
 export class RequestLogHooks implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    @Inject(REQUEST_LOGGER) private readonly logger: Logger,
     @Inject(SERVICE_LOGGING_OPTIONS) private readonly options: ServiceLoggingOptions,
   ) {}
 

@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { ROOT_LOGGER, SERVICE_LOGGING_OPTIONS } from './logging.constants';
-import { createRootLogger, type ServiceLoggingOptions } from './logging.options';
+import { REQUEST_LOGGER, ROOT_LOGGER, SERVICE_LOGGERS, SERVICE_LOGGING_OPTIONS } from './logging.constants';
+import { createLoggers, type ServiceLoggingOptions } from './logging.options';
 import { RequestLogHooks } from './request-log.hooks';
 
 /**
@@ -12,16 +12,18 @@ import { RequestLogHooks } from './request-log.hooks';
 @Module({})
 export class ServiceLoggingModule {
   static forRoot(options: ServiceLoggingOptions): DynamicModule {
-    const logger = createRootLogger(options);
+    const loggers = createLoggers(options);
     return {
       module: ServiceLoggingModule,
-      imports: [LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] })],
+      imports: [LoggerModule.forRoot({ pinoHttp: { logger: loggers.root }, forRoutes: [] })],
       providers: [
-        { provide: ROOT_LOGGER, useValue: logger },
+        { provide: ROOT_LOGGER, useValue: loggers.root },
+        { provide: REQUEST_LOGGER, useValue: loggers.requests },
+        { provide: SERVICE_LOGGERS, useValue: loggers },
         { provide: SERVICE_LOGGING_OPTIONS, useValue: options },
         RequestLogHooks,
       ],
-      exports: [ROOT_LOGGER, LoggerModule],
+      exports: [ROOT_LOGGER, SERVICE_LOGGERS, LoggerModule],
     };
   }
 }
