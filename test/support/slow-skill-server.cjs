@@ -7,7 +7,9 @@ const { Module } = require('@nestjs/common');
 const { IntentHandler } = require(path.join(dist, 'libs/alexa-skill/src/index.js'));
 const { createApp } = require(path.join(dist, 'apps/skill-service/src/bootstrap.js'));
 const { loadConfig } = require(path.join(dist, 'apps/skill-service/src/config/env.schema.js'));
-const { installGracefulShutdown, SERVICE_LOGGERS } = require(path.join(dist, 'libs/service-runtime/src/index.js'));
+const { installGracefulShutdown, SERVICE_LOGGERS } = require(
+  path.join(dist, 'libs/service-runtime/src/index.js'),
+);
 const { Logger } = require('nestjs-pino');
 
 class SlowIntentHandler {

@@ -124,17 +124,6 @@ export class ServiceProcess {
     return exit;
   }
 
-  /** Resolves with the first output line (already seen or still to come) containing `text`. */
-  async waitForLine(text: string, timeoutMs = 5_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    let seen = 0;
-    while (Date.now() < deadline) {
-      for (; seen < this.lines.length; seen++) if (this.lines[seen].includes(text)) return this.lines[seen];
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    throw new Error(`no output line with "${text}" within ${timeoutMs} ms`);
-  }
-
   /** `GET /metrics` from the management port, as text. */
   async metrics(): Promise<string> {
     const res = await fetch(`http://127.0.0.1:${this.metricsPort}/metrics`);

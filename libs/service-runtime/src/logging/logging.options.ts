@@ -67,7 +67,7 @@ export function createLoggers(options: ServiceLoggingOptions): ServiceLoggers {
     destination = pino.transport({
       target: 'pino-pretty',
       options: { singleLine: true },
-    }) as DestinationStream;
+    });
   } else if (!destination) {
     const stdout = pino.destination({ dest: 1, sync: false, minLength: 4096 });
     flush = () => {
