@@ -49,7 +49,9 @@ export class AccountLinkingEventsHandler implements SkillHandler {
           requestId: context.requestId,
           event: kind,
           user: event.userIdHash,
-          created: event.eventCreationTime,
+          // A timestamp: anything longer than one is not worth a log line.
+          created:
+            typeof event.eventCreationTime === 'string' ? event.eventCreationTime.slice(0, 40) : undefined,
         },
         'skill event',
       );

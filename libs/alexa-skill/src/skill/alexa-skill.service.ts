@@ -95,9 +95,9 @@ export class AlexaSkillService implements OnModuleInit {
       arrival.epochMs + this.deadlineMs,
     );
     const report: SkillInvocationReport = {
-      requestId: request.requestId,
-      requestType,
-      intent,
+      requestId: forLog(request.requestId),
+      requestType: forLog(requestType),
+      intent: forLog(intent),
       handler: 'none',
       outcome: 'ok',
     };
@@ -224,4 +224,12 @@ export class AlexaSkillService implements OnModuleInit {
       'skill handler failed',
     );
   }
+}
+
+/** Longest wire value written to a log line: Amazon's IDs and names are far shorter; anything longer is noise. */
+const MAX_LOGGED_CHARS = 128;
+
+function forLog(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  return value.length > MAX_LOGGED_CHARS ? `${value.slice(0, MAX_LOGGED_CHARS)}…` : value;
 }
