@@ -9,22 +9,10 @@ import { CHART } from './chart.mts';
 
 export const DASHBOARD_FILE = join(CHART, 'dashboards', 'skill-service.json');
 
-/** The service's metric names (docs/observability.md); histograms appear as _bucket/_sum/_count series. */
-export const CONTRACT_METRICS = [
-  'alexa_requests_total',
-  'alexa_request_duration_seconds',
-  'http_requests_total',
-  'alexa_verification_failures_total',
-  'alexa_account_link_checks_total',
-  'alexa_account_link_cards_total',
-  'alexa_account_link_events_total',
-  'alexa_token_failures_total',
-  'upstream_requests_total',
-  'upstream_request_duration_seconds',
-  'upstream_retries_total',
-  'upstream_circuit_state',
-  'upstream_circuit_transitions_total',
-];
+/** The service's own metric names (one list, `helm/skill-service/metrics-contract.json`, read by the e2e tests too). */
+export const CONTRACT_METRICS: readonly string[] = (
+  JSON.parse(readFileSync(join(CHART, 'metrics-contract.json'), 'utf8')) as { metrics: string[] }
+).metrics;
 /** prom-client's default process metrics, and Prometheus' own `up`. */
 export const PROCESS_METRIC = /^(process_|nodejs_)|^up$/;
 
