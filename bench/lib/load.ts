@@ -1,6 +1,6 @@
 // Drives one server with autocannon (programmatic API) and reads its CPU time around the measured window.
 import autocannon from 'autocannon';
-import { cpuMicros, processMemory } from './proc.ts';
+import { cpuMicros, cpuTimes, processMemory } from './proc.ts';
 import type { RequestSource } from './requests.ts';
 
 export interface LoadFigures {
@@ -16,6 +16,8 @@ export interface LoadFigures {
   p99Ms: number;
   /** Server CPU (user + system) over the window divided by the responses; null without /proc. */
   cpuUsPerRequest: number | null;
+  /** The kernel's share of `cpuUsPerRequest` (stime: socket reads and writes, epoll); null without /proc. */
+  sysUsPerRequest: number | null;
   /** The server's RSS right after the window, in MB. */
   rssMb: number | null;
   /** Extra processes (e.g. the fake upstream): their CPU per request over the same window. */
@@ -41,7 +43,7 @@ export async function drive(options: DriveOptions): Promise<LoadFigures> {
   const sideBefore = Object.fromEntries(
     Object.entries(options.sidePids ?? {}).map(([name, sidePid]) => [name, cpuMicros(sidePid)]),
   );
-  const cpuBefore = cpuMicros(pid);
+  const cpuBefore = cpuTimes(pid);
   const started = performance.now();
   let lastResponse = started;
   // autocannon's own histogram keeps whole milliseconds; its response event carries the exact time.
@@ -72,7 +74,7 @@ export async function drive(options: DriveOptions): Promise<LoadFigures> {
     if (recorded < latencies.length) latencies[recorded++] = responseTimeMs;
   });
   const result = await instance;
-  const cpuAfter = cpuMicros(pid);
+  const cpuAfter = cpuTimes(pid);
   const memory = processMemory(pid);
   const elapsedSec = Math.max(lastResponse - started, 1) / 1000;
   const statusCodes = Object.fromEntries(
@@ -91,7 +93,8 @@ export async function drive(options: DriveOptions): Promise<LoadFigures> {
     rps: responses / elapsedSec,
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
-    cpuUsPerRequest: perRequest(cpuBefore, cpuAfter),
+    cpuUsPerRequest: perRequest(total(cpuBefore), total(cpuAfter)),
+    sysUsPerRequest: perRequest(cpuBefore?.system, cpuAfter?.system),
     rssMb: memory?.rssMb ?? null,
   };
   if (options.sidePids) {
@@ -103,6 +106,10 @@ export async function drive(options: DriveOptions): Promise<LoadFigures> {
     );
   }
   return figures;
+}
+
+function total(times: { user: number; system: number } | undefined): number | undefined {
+  return times === undefined ? undefined : times.user + times.system;
 }
 
 /** Nearest-rank percentile of sorted values. */

@@ -16,12 +16,20 @@ export const PROC_AVAILABLE = existsSync('/proc/self/stat');
 
 /** utime + stime of the process so far, in microseconds; undefined without /proc or after it exited. */
 export function cpuMicros(pid: number): number | undefined {
+  const times = cpuTimes(pid);
+  return times === undefined ? undefined : times.user + times.system;
+}
+
+/** utime and stime (kernel) of the process so far, in microseconds; undefined without /proc or after exit. */
+export function cpuTimes(pid: number): { user: number; system: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may contain spaces and parentheses: count fields after its closing ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // fields 14 (utime) and 15 (stime)
-    return (ticks * 1_000_000) / CLOCK_TICKS_PER_SECOND;
+    // fields 14 (utime) and 15 (stime)
+    const micros = (ticks: string | undefined): number =>
+      (Number(ticks) * 1_000_000) / CLOCK_TICKS_PER_SECOND;
+    return { user: micros(fields[11]), system: micros(fields[12]) };
   } catch {
     return undefined;
   }

@@ -23,6 +23,8 @@ export interface LevelSummary {
   p50_ms: number;
   p99_ms: number;
   cpu_us_per_request: number | null;
+  /** The kernel (stime) share of cpu_us_per_request. */
+  kernel_cpu_us_per_request: number | null;
   rss_mb: number | null;
   requests: number;
   errors: number;
@@ -120,6 +122,7 @@ export function summarise(
         p50_ms: median(figures.map((f) => f.p50Ms)),
         p99_ms: median(figures.map((f) => f.p99Ms)),
         cpu_us_per_request: medianOrNull(figures.map((f) => f.cpuUsPerRequest)),
+        kernel_cpu_us_per_request: medianOrNull(figures.map((f) => f.sysUsPerRequest)),
         rss_mb: medianOrNull(figures.map((f) => f.rssMb)),
         requests,
         errors,

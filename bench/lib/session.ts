@@ -91,7 +91,7 @@ export async function runSession(
       ctx.log(
         `    c=${String(connections).padStart(2)}  ${figures.rps.toFixed(0).padStart(6)} req/s  ` +
           `p50 ${figures.p50Ms.toFixed(2)} ms  p99 ${figures.p99Ms.toFixed(2)} ms  ` +
-          `cpu ${figures.cpuUsPerRequest?.toFixed(1) ?? '?'} us/req  errors ${figures.errors}/${figures.requests}`,
+          `cpu ${figures.cpuUsPerRequest?.toFixed(1) ?? '?'} us/req (kernel ${figures.sysUsPerRequest?.toFixed(1) ?? '?'})  errors ${figures.errors}/${figures.requests}`,
       );
     }
     return {

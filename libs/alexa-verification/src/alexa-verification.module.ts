@@ -82,7 +82,11 @@ const checks: Provider[] = [
         clock,
       ),
   },
-  { provide: SignatureVerifier, useFactory: () => new SignatureVerifier() },
+  {
+    provide: SignatureVerifier,
+    inject: [VERIFICATION_SETTINGS],
+    useFactory: (s: VerificationSettings) => new SignatureVerifier(s.signatureVerifyMode),
+  },
   {
     provide: TimestampValidator,
     inject: [CLOCK, VERIFICATION_SETTINGS],

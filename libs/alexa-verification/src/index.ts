@@ -24,4 +24,5 @@ export type { CertificateSource } from './certificate-source';
 export type { SigningCertificate } from './certificate-chain';
 export { HttpsCertificateSource, FileCertificateSource } from './certificate-source';
 export type { TrustStore } from './trust-store';
+export type { SignatureVerifyMode } from './signature/signature-verifier';
 export { PemTrustStore } from './trust-store';

@@ -16,8 +16,15 @@ describe('resolveVerificationSettings', () => {
       certMaxConcurrentFetches: 8,
       replayProtection: true,
       replayCacheSize: 50_000,
+      signatureVerifyMode: 'threadpool',
       production: false,
     });
+  });
+
+  it('refuses an unknown signature verify mode', () => {
+    expect(() =>
+      resolveVerificationSettings({ production: false, signatureVerifyMode: 'gpu' as never }),
+    ).toThrow(/signatureVerifyMode must be 'threadpool' or 'inline'/);
   });
 
   it('takes production mode from NODE_ENV when not told', () => {

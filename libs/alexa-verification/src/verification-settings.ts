@@ -2,6 +2,7 @@ import type {
   AlexaVerificationModuleOptions,
   CertificateSourceSetting,
 } from './alexa-verification-options.interface';
+import type { SignatureVerifyMode } from './signature/signature-verifier';
 
 /** The module options with every default applied and checked, as the verification classes read them. */
 export interface VerificationSettings {
@@ -17,6 +18,7 @@ export interface VerificationSettings {
   readonly certMaxConcurrentFetches: number;
   readonly replayProtection: boolean;
   readonly replayCacheSize: number;
+  readonly signatureVerifyMode: SignatureVerifyMode;
   readonly production: boolean;
 }
 
@@ -42,11 +44,17 @@ export function resolveVerificationSettings(options: AlexaVerificationModuleOpti
     certMaxConcurrentFetches: positive('certMaxConcurrentFetches', options.certMaxConcurrentFetches, 8),
     replayProtection: options.replayProtection ?? true,
     replayCacheSize: positive('replayCacheSize', options.replayCacheSize, 50_000),
+    signatureVerifyMode: options.signatureVerifyMode ?? 'threadpool',
     production: options.production ?? process.env.NODE_ENV === 'production',
   };
   if (settings.timestampToleranceMs > AMAZON_MAX_TOLERANCE_MS) {
     throw new VerificationConfigError(
       `Alexa verification: timestampToleranceMs ${settings.timestampToleranceMs} exceeds Amazon's 150000 ms`,
+    );
+  }
+  if (settings.signatureVerifyMode !== 'threadpool' && settings.signatureVerifyMode !== 'inline') {
+    throw new VerificationConfigError(
+      `Alexa verification: signatureVerifyMode must be 'threadpool' or 'inline', got ${String(settings.signatureVerifyMode)}`,
     );
   }
   if (typeof settings.certSource === 'object' && settings.certSource.dir === '') {

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { VerificationFailure } from '../verification-failure';
-import { SignatureVerifier } from './signature-verifier';
+import { SignatureVerifier, type SignatureVerifyMode } from './signature-verifier';
 
 describe('SignatureVerifier', () => {
   const verifier = new SignatureVerifier();
@@ -14,36 +14,60 @@ describe('SignatureVerifier', () => {
       run();
       return 'passed';
     } catch (error) {
-      return (error as VerificationFailure).check + ': ' + (error as VerificationFailure).reason;
+      return describeFailure(error);
+    }
+  };
+  const checkAsync = async (run: () => Promise<void>): Promise<string> => {
+    try {
+      await run();
+      return 'passed';
+    } catch (error) {
+      return describeFailure(error);
     }
   };
 
-  it('accepts an RSA-SHA256 signature over the exact bytes (multibyte UTF-8 included)', () => {
-    expect(check(() => verifier.verify(body, verifier.decode(signature256, undefined), publicKey))).toBe(
-      'passed',
-    );
-  });
+  describe.each<SignatureVerifyMode>(['threadpool', 'inline'])('verify (%s)', (mode) => {
+    const modeVerifier = new SignatureVerifier(mode);
+    const decoded = verifier.decode(signature256, undefined);
 
-  it('refuses the signature over a body changed by one byte', () => {
-    const changed = Buffer.from(body);
-    changed[changed.length - 3] ^= 0x01;
-    expect(check(() => verifier.verify(changed, verifier.decode(signature256, undefined), publicKey))).toBe(
-      'signature: signature does not match the body',
-    );
-  });
+    it('accepts an RSA-SHA256 signature over the exact bytes (multibyte UTF-8 included)', async () => {
+      expect(await checkAsync(() => modeVerifier.verify(body, decoded, publicKey))).toBe('passed');
+    });
 
-  it('refuses a signature made by another key', () => {
-    const forged = sign('sha256', body, other.privateKey).toString('base64');
-    expect(check(() => verifier.verify(body, verifier.decode(forged, undefined), publicKey))).toMatch(
-      /^signature:/,
-    );
-  });
+    it('refuses the signature over a body changed by one byte', async () => {
+      const changed = Buffer.from(body);
+      changed[changed.length - 3] ^= 0x01;
+      expect(await checkAsync(() => modeVerifier.verify(changed, decoded, publicKey))).toBe(
+        'signature: signature does not match the body',
+      );
+    });
 
-  it('refuses a SHA-1 signature presented as Signature-256', () => {
-    const sha1 = sign('sha1', body, privateKey).toString('base64');
-    expect(check(() => verifier.verify(body, verifier.decode(sha1, undefined), publicKey))).toMatch(
-      /^signature:/,
-    );
+    it('refuses a signature made by another key', async () => {
+      const forged = sign('sha256', body, other.privateKey).toString('base64');
+      expect(
+        await checkAsync(() => modeVerifier.verify(body, verifier.decode(forged, undefined), publicKey)),
+      ).toMatch(/^signature:/);
+    });
+
+    it('refuses a SHA-1 signature presented as Signature-256', async () => {
+      const sha1 = sign('sha1', body, privateKey).toString('base64');
+      expect(
+        await checkAsync(() => modeVerifier.verify(body, verifier.decode(sha1, undefined), publicKey)),
+      ).toMatch(/^signature:/);
+    });
+
+    it('treats a signature of the wrong length as a mismatch, not a crash', async () => {
+      expect(
+        await checkAsync(() => modeVerifier.verify(body, Buffer.from('AAAA', 'base64'), publicKey)),
+      ).toBe('signature: signature does not match the body');
+    });
+
+    it('treats a key OpenSSL cannot verify with as a mismatch, not a crash', async () => {
+      const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      expect(await checkAsync(() => modeVerifier.verify(body, decoded, ec.publicKey))).toBe(
+        'signature: signature does not match the body',
+      );
+    });
   });
 
   it('refuses a request with only the legacy SHA-1 Signature header', () => {
@@ -77,10 +101,8 @@ describe('SignatureVerifier', () => {
   it('refuses repeated headers given as a list', () => {
     expect(check(() => verifier.decode([signature256, signature256], undefined))).toMatch(/^signature:/);
   });
-
-  it('treats a signature of the wrong length as a mismatch, not a crash', () => {
-    expect(check(() => verifier.verify(body, Buffer.from('AAAA', 'base64'), publicKey))).toMatch(
-      /^signature:/,
-    );
-  });
 });
+
+function describeFailure(error: unknown): string {
+  return (error as VerificationFailure).check + ': ' + (error as VerificationFailure).reason;
+}

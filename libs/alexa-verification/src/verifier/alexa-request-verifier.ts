@@ -85,7 +85,7 @@ export class AlexaRequestVerifier {
 
     const certificate = cache.current(url) ?? (await cache.get(url, this.loadCertificate));
     assertCurrentlyValid(certificate, clock.now());
-    signatureVerifier.verify(rawBody, signature, certificate.publicKey);
+    await signatureVerifier.verify(rawBody, signature, certificate.publicKey);
     skillIdValidator.check(body as object);
 
     if (!replayProtector) return 'first';

@@ -55,8 +55,10 @@ export interface ServiceLoggers {
 }
 
 /**
- * JSON lines (pretty in development). Written asynchronously in 4 KiB batches rather than one synchronous
- * write per line, which cost a fifth of the CPU of a request; `flush()` runs on shutdown and on fatal errors.
+ * JSON lines (pretty in development), written in 4 KiB batches rather than one write per line, which cost a
+ * fifth of the CPU of a request; `flush()` runs on shutdown and on fatal errors. The batch write is synchronous
+ * (pino's default): an asynchronous write goes through libuv's thread pool, where it queued behind signature
+ * checks and cost more CPU per line in all (measured: 8.2 vs 6.0 µs per line).
  */
 export function createLoggers(options: ServiceLoggingOptions): ServiceLoggers {
   const level = options.level ?? 'info';
@@ -69,7 +71,7 @@ export function createLoggers(options: ServiceLoggingOptions): ServiceLoggers {
       options: { singleLine: true },
     });
   } else if (!destination) {
-    const stdout = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+    const stdout = pino.destination({ dest: 1, sync: true, minLength: 4096 });
     flush = () => {
       try {
         stdout.flushSync();
