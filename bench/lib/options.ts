@@ -45,6 +45,8 @@ export interface BenchOptions {
   extras: boolean;
   /** Extra environment for every service process (experiments, e.g. LOG_LEVEL=warn). */
   serviceEnv: Record<string, string>;
+  /** Start the service with the Node runtime settings of the production image (Dockerfile ENV). */
+  imageRuntime: boolean;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -65,6 +67,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --profile LIST       run these scenarios' servers with --cpu-prof (bench/results/profiles)
   --keep-logs          write server logs to bench/results/logs/ (default: /dev/null)
   --no-replay          signed scenarios with ALEXA_REPLAY_PROTECTION=false
+  --no-image-runtime   start the service without the image's Node settings (Dockerfile ENV NODE_OPTIONS,
+                       MALLOC_ARENA_MAX, UV_THREADPOOL_SIZE), as a bare "node main.js" would
   --no-extras          skip bench/*.bench.ts
   --service-env K=V    extra environment for the service processes (repeatable; experiments such as
                        LOG_LEVEL=warn to see what the request log costs)
@@ -114,6 +118,7 @@ export function parseOptions(argv: readonly string[], distPresent: boolean): Ben
       profile: { type: 'string' },
       'keep-logs': { type: 'boolean', default: false },
       'no-replay': { type: 'boolean', default: false },
+      'no-image-runtime': { type: 'boolean', default: false },
       'no-extras': { type: 'boolean', default: false },
       'service-env': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false },
@@ -147,6 +152,7 @@ export function parseOptions(argv: readonly string[], distPresent: boolean): Ben
     profile: scenarioSet(values.profile, []),
     keepLogs: values['keep-logs'],
     replayProtection: !values['no-replay'],
+    imageRuntime: !values['no-image-runtime'],
     extras: !values['no-extras'],
     serviceEnv: Object.fromEntries(
       values['service-env'].map((pair) => {

@@ -28,6 +28,8 @@ export interface BenchContext {
   /** Absent when the signing tools are not in the repository yet. */
   readonly signer: Signer | undefined;
   readonly certs: DevCertificates | undefined;
+  /** The production image's Node runtime settings (Dockerfile ENV), given to every service process. */
+  readonly imageEnv: Record<string, string>;
   /** Why signed scenarios cannot run, when they cannot. */
   readonly signingUnavailable: string | undefined;
   log(line: string): void;
@@ -282,6 +284,7 @@ function serviceScenario(
           env: {
             ...serviceEnv(ctx, setup, { port, metricsPort, musicPort }),
             BENCH_DIST: ctx.dist,
+            ...ctx.imageEnv,
             ...ctx.options.serviceEnv,
             ...options.env,
           },

@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { REPO } from '../../scripts/chart/chart.mts';
 import { baseImages, checkDockerfile } from '../../scripts/image/dockerfile-policy.mts';
 import { APP_COMMAND, checkImageConfig } from '../../scripts/image/inspect-image.mts';
+import { runtimeEnvOf } from '../../bench/lib/image-runtime.ts';
 
 const dockerfile = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
 const nodeMajor = Number(readFileSync(join(REPO, '.nvmrc'), 'utf8').trim().replace(/^v/, ''));
@@ -89,6 +90,21 @@ describe('the start command', () => {
       scripts: Record<string, string>;
     };
     assert.equal(pkg.scripts['start:prod'], APP_COMMAND.join(' '));
+  });
+});
+
+describe('the Node runtime settings of the image', () => {
+  it('are set in the final stage, where the benchmark reads them', () => {
+    const env = runtimeEnvOf(dockerfile);
+    assert.match(env.NODE_OPTIONS ?? '', /--max-semi-space-size=\d+/);
+    assert.match(env.MALLOC_ARENA_MAX ?? '', /^\d+$/);
+    assert.match(env.UV_THREADPOOL_SIZE ?? '', /^\d+$/);
+  });
+
+  it('ignores the build stages', () => {
+    const text =
+      'FROM node:24.1.0 AS build\nENV UV_THREADPOOL_SIZE=9\nFROM node:24.1.0\nENV MALLOC_ARENA_MAX=2\n';
+    assert.deepEqual(runtimeEnvOf(text), { MALLOC_ARENA_MAX: '2' });
   });
 });
 
