@@ -138,7 +138,7 @@ async function main(): Promise<number> {
         ? 'Node defaults'
         : Object.entries(imageEnv)
             .map(([name, value]) => `${name}=${value}`)
-            .join(' ') + ' (the image\'s, from the Dockerfile)'
+            .join(' ') + " (the image's, from the Dockerfile)"
     }`,
   );
   if (!PROC_AVAILABLE) log('warning: /proc is not available: no server CPU or memory figures');
