@@ -39,6 +39,7 @@ import type { CircuitStateName, RetryReason, UpstreamOutcome } from '../metrics'
 import { decideRetry, parseRetryAfter } from '../policy';
 import type { RetryPolicySettings } from '../policy';
 import type { Clock, HttpMethod, ResilientClientDefinition } from '../resilient-http-options.interface';
+import { AttemptAbortSignal } from './attempt-abort-signal';
 import type { CallOptions, UpstreamRequest, UpstreamResponse } from './upstream-request.interface';
 
 const DEFAULTS = {
@@ -344,21 +345,21 @@ export class ResilientHttpClient implements OnApplicationShutdown {
     if (remaining <= 0) throw new AttemptFailure('budget_exhausted');
     const cutByDeadline = remaining < this.attemptTimeoutMs;
 
-    const controller = new AbortController();
+    const abortSignal = new AttemptAbortSignal();
     let timedOut = false;
     const timer = setTimeout(
       () => {
         timedOut = true;
-        controller.abort();
+        abortSignal.abort();
       },
       cutByDeadline ? remaining : this.attemptTimeoutMs,
     );
-    const onCallerAbort = (): void => controller.abort();
+    const onCallerAbort = (): void => abortSignal.abort();
     signal?.addEventListener('abort', onCallerAbort, { once: true });
 
     let response: AxiosResponse<string>;
     try {
-      response = await this.axios.request<string>({ ...call.config, signal: controller.signal });
+      response = await this.axios.request<string>({ ...call.config, signal: abortSignal });
     } catch (error) {
       // Never keep the axios error: its config holds the Authorization header.
       throw this.transportFailure(call, error, timedOut, cutByDeadline);
