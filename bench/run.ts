@@ -22,7 +22,7 @@ import {
 } from './lib/report.ts';
 import { Signer } from './lib/requests.ts';
 import { type BenchContext, type DevCertificates, NotAvailableYet, SCENARIOS } from './lib/scenarios.ts';
-import { imageRuntimeEnv } from './lib/image-runtime.ts';
+import { imageRuntimeEnv } from '../tools/image-runtime.ts';
 import { ServerStartError } from './lib/server-process.ts';
 import {
   type BurstResult,

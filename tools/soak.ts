@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SKILL_ID } from './alexa-request/envelope.ts';
+import { imageRuntimeEnv } from './image-runtime.ts';
 import { ensureDevCerts, loadDevSigningIdentity } from './dev-certs.ts';
 import { type FakeBehaviour, startFakeMusicApi } from './fake-music-api.ts';
 import { exchange } from './soak/http-client.ts';
@@ -146,6 +147,8 @@ async function main(): Promise<void> {
       MUSIC_API_BASE_URL: music.url,
       ALEXA_API_ENDPOINT_ALLOW_ANY: 'true',
       SHUTDOWN_TIMEOUT_MS: '10000',
+      // The container's Node settings (memory and thread pool), so RSS and latency are the pod's.
+      ...imageRuntimeEnv(root),
     },
     onLine: (line) => {
       const level = /"level":(\d+)/.exec(line)?.[1] ?? 'non-JSON';
@@ -155,7 +158,8 @@ async function main(): Promise<void> {
   });
   const cpuAtStart = cpuSeconds(service.pid);
   process.stdout.write(
-    `soak: ${opts.minutes} min at ${opts.rps} req/s against pid ${service.pid} (port ${service.port}); output in ${opts.out}\n`,
+    `soak: ${opts.minutes} min at ${opts.rps} req/s against pid ${service.pid} (port ${service.port}); output in ${opts.out}\n` +
+      `soak: service runtime ${JSON.stringify(imageRuntimeEnv(root))} (the image's, from the Dockerfile)\n`,
   );
 
   const traffic = new Traffic({ identity, token: TOKEN, apiEndpoint: music.url });

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { REPO } from '../../scripts/chart/chart.mts';
 import { baseImages, checkDockerfile } from '../../scripts/image/dockerfile-policy.mts';
 import { APP_COMMAND, checkImageConfig } from '../../scripts/image/inspect-image.mts';
-import { runtimeEnvOf } from '../../bench/lib/image-runtime.ts';
+import { runtimeEnvOf } from '../../tools/image-runtime.ts';
 
 const dockerfile = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
 const nodeMajor = Number(readFileSync(join(REPO, '.nvmrc'), 'utf8').trim().replace(/^v/, ''));

@@ -1,5 +1,5 @@
 // The runtime settings the production image gives Node (ENV in the Dockerfile's final stage), so the benchmark
-// measures the service the way the container runs it. One source: the Dockerfile; nothing is copied here.
+// and the soak run the service the way the container runs it. One source: the Dockerfile; nothing is copied.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerfileParser, Env } from 'dockerfile-ast';
