@@ -134,6 +134,7 @@ async function main(): Promise<void> {
   const identity = await loadDevSigningIdentity(certs.dir);
   const music = await startFakeMusicApi({ tokens: { [TOKEN]: { displayName: 'Soak' } }, control: false });
 
+  const runtimeEnv = imageRuntimeEnv(root);
   const logLevels = new Map<string, number>();
   const fatalLines: string[] = [];
   const service = await ServiceProcess.start({
@@ -148,7 +149,7 @@ async function main(): Promise<void> {
       ALEXA_API_ENDPOINT_ALLOW_ANY: 'true',
       SHUTDOWN_TIMEOUT_MS: '10000',
       // The container's Node settings (memory and thread pool), so RSS and latency are the pod's.
-      ...imageRuntimeEnv(root),
+      ...runtimeEnv,
     },
     onLine: (line) => {
       const level = /"level":(\d+)/.exec(line)?.[1] ?? 'non-JSON';
@@ -159,7 +160,7 @@ async function main(): Promise<void> {
   const cpuAtStart = cpuSeconds(service.pid);
   process.stdout.write(
     `soak: ${opts.minutes} min at ${opts.rps} req/s against pid ${service.pid} (port ${service.port}); output in ${opts.out}\n` +
-      `soak: service runtime ${JSON.stringify(imageRuntimeEnv(root))} (the image's, from the Dockerfile)\n`,
+      `soak: service runtime ${JSON.stringify(runtimeEnv)} (the image's, from the Dockerfile)\n`,
   );
 
   const traffic = new Traffic({ identity, token: TOKEN, apiEndpoint: music.url });

@@ -64,57 +64,6 @@ function describe(result: Record<string, unknown>): string[] {
     .map(([key, value]) => `${key}: ${String(value)}`);
 }
 
-interface ResilientHttpFigures {
-  plainAxiosSameTransportP50Ms: number;
-  resilientP50Ms: number;
-  resilientZodP50Ms: number;
-  overheadP50Pct: number;
-  overheadZodP50Pct: number;
-  openBreakerFastFailP50Us: number;
-  openBreakerFastFailP99Us: number;
-  callsThroughOpenBreaker: number;
-  rounds: number;
-  pairsPerRound: number;
-}
-
-/** Benchmarks whose entry point predates the contract: called through their own API. */
-const ADAPTERS: Record<string, (module: Record<string, unknown>) => Run | undefined> = {
-  'resilient-http': (module) => {
-    const bench = module.runResilientHttpBench;
-    if (typeof bench !== 'function') return undefined;
-    return async ({ smoke, dist }) => {
-      const sizes = smoke
-        ? { rounds: 1, pairs: 100, warmup: 50, fastFailCalls: 500 }
-        : { rounds: 5, pairs: 1000, warmup: 300, fastFailCalls: 5000 };
-      const r = await (bench as (o: object) => Promise<ResilientHttpFigures>)({ ...sizes, dist });
-      return {
-        ...r,
-        lines: [
-          `resilient client vs plain request (same transport), p50: ${r.resilientP50Ms} vs ` +
-            `${r.plainAxiosSameTransportP50Ms} ms = ${r.overheadP50Pct}% (with zod: ${r.overheadZodP50Pct}%), ` +
-            `${r.rounds} rounds x ${r.pairsPerRound} requests`,
-          `open breaker fast fail: p50 ${r.openBreakerFastFailP50Us} us, p99 ${r.openBreakerFastFailP99Us} us, ` +
-            `${r.callsThroughOpenBreaker} calls reached the upstream`,
-        ],
-        targets: [
-          {
-            id: 'overhead_p50',
-            description: 'resilient client overhead over a plain request at p50 < 5%',
-            pass: r.overheadP50Pct < 5,
-            actual: `${r.overheadP50Pct}%`,
-          },
-          {
-            id: 'open_breaker',
-            description: 'an open breaker fails well under a millisecond without calling out',
-            pass: r.openBreakerFastFailP99Us < 1000 && r.callsThroughOpenBreaker === 0,
-            actual: `p99 ${r.openBreakerFastFailP99Us} us, ${r.callsThroughOpenBreaker} calls out`,
-          },
-        ],
-      };
-    };
-  },
-};
-
 /** The benchmarks other parts of the project promised; each is reported, present or not. */
 const EXPECTED = ['verification', 'resilient-http'];
 
@@ -135,7 +84,7 @@ export async function runExtras(benchDir: string, options: ExtraBenchOptions): P
     }
     try {
       const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-      const run = ADAPTERS[name]?.(module) ?? genericRun(module);
+      const run = genericRun(module);
       if (run === undefined) {
         throw new Error(`bench/${name}.bench.ts exports no run() function`);
       }

@@ -1,20 +1,18 @@
-import type { DynamicModule, ModuleMetadata } from '@nestjs/common';
+import type { ModuleMetadata } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import {
-  AlexaVerificationModule,
   CERTIFICATE_SOURCE,
   CLOCK,
   VERIFICATION_CHECKS,
-  verificationOptionsFromEnv,
   type CertificateSource,
   type Clock,
   type VerificationCheck,
 } from '@lib/alexa-verification';
 import { MetricsServer } from '@lib/metrics';
-import { createFastifyAdapter } from '@lib/service-runtime';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from '../../../apps/skill-service/src/app.module';
+import { APP_OPTIONS, createServiceAdapter } from '../../../apps/skill-service/src/bootstrap';
 import { loadConfig } from '../../../apps/skill-service/src/config/env.schema';
 import { LogCapture, metricValue } from '../test-app';
 import type { SignedRequest } from './signed-request';
@@ -48,17 +46,9 @@ export interface VerificationTestApp {
   close(): Promise<void>;
 }
 
-/** Whether the app already imports the verification module itself (so tests must not add a second one). */
-function appWiresVerification(module: DynamicModule): boolean {
-  return (module.imports ?? []).some(
-    (imported) => (imported as DynamicModule | undefined)?.module === AlexaVerificationModule,
-  );
-}
-
 /**
  * The real application (AppModule, the Fastify adapter with the service's limits, raw body on) built through
- * `Test.createTestingModule`, so a test can replace the clock and the certificate source through DI. Until
- * the app imports `AlexaVerificationModule` itself, this adds it with the same options the environment gives.
+ * `Test.createTestingModule`, so a test can replace the clock and the certificate source through DI.
  */
 export async function createVerificationTestApp(
   options: VerificationTestAppOptions = {},
@@ -74,17 +64,8 @@ export async function createVerificationTestApp(
   };
   const config = loadConfig(env);
   const logs = new LogCapture();
-  const probe = AppModule.forRoot(config, { logDestination: new LogCapture() });
-  const verification = appWiresVerification(probe)
-    ? []
-    : [AlexaVerificationModule.forRoot(verificationOptionsFromEnv(env))];
   let builder = Test.createTestingModule({
-    imports: [
-      AppModule.forRoot(config, {
-        imports: [...verification, ...(options.imports ?? [])],
-        logDestination: logs,
-      }),
-    ],
+    imports: [AppModule.forRoot(config, { imports: options.imports, logDestination: logs })],
   });
   if (options.clock) builder = builder.overrideProvider(CLOCK).useValue(options.clock);
   if (options.certificateSource) {
@@ -95,12 +76,8 @@ export async function createVerificationTestApp(
   }
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(
-    createFastifyAdapter({
-      bodyLimit: config.BODY_LIMIT_BYTES,
-      requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
-      keepAliveTimeoutMs: config.KEEP_ALIVE_TIMEOUT_MS,
-    }),
-    { rawBody: true, bufferLogs: true },
+    createServiceAdapter(config),
+    APP_OPTIONS,
   );
   app.useLogger(app.get(Logger));
   await app.init();

@@ -1,5 +1,6 @@
 import { counter, gauge, histogram } from '@lib/metrics';
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { UnavailableReason } from '../errors';
 
 /** What became of one call; the `outcome` label (bounded). */
 export type UpstreamOutcome =
@@ -9,13 +10,8 @@ export type UpstreamOutcome =
   | 'rate_limited'
   | 'client_error'
   | 'bad_response'
-  | 'circuit_open'
-  | 'bulkhead_full'
-  | 'timeout'
-  | 'budget_exhausted'
-  | 'server_error'
-  | 'network'
-  | 'aborted'
+  /** An unavailable upstream is counted by its reason. */
+  | UnavailableReason
   | 'error';
 
 export type CircuitStateName = 'closed' | 'half_open' | 'open';
