@@ -22,7 +22,7 @@ import {
 } from './lib/report.ts';
 import { Signer } from './lib/requests.ts';
 import { type BenchContext, type DevCertificates, NotAvailableYet, SCENARIOS } from './lib/scenarios.ts';
-import { imageRuntimeEnv } from '../tools/image-runtime.ts';
+import { describeRuntime, imageRuntime } from '../tools/image-runtime.ts';
 import { ServerStartError } from './lib/server-process.ts';
 import {
   type BurstResult,
@@ -131,15 +131,10 @@ async function main(): Promise<number> {
         `windows of about ${options.durationSec} s after a ${options.warmupSec} s warm-up`) +
       `; server logs at info level to ${options.keepLogs ? 'bench/results/logs/' : '/dev/null'}`,
   );
-  const imageEnv = options.imageRuntime ? imageRuntimeEnv(ROOT) : {};
+  const runtime = options.imageRuntime ? imageRuntime(ROOT) : { env: {}, nodeArgs: [] };
+  const runtimeLine = describeRuntime(runtime);
   log(
-    `service runtime: ${
-      Object.keys(imageEnv).length === 0
-        ? 'Node defaults'
-        : Object.entries(imageEnv)
-            .map(([name, value]) => `${name}=${value}`)
-            .join(' ') + " (the image's, from the Dockerfile)"
-    }`,
+    `service runtime: ${runtimeLine === '' ? 'Node defaults' : `${runtimeLine} (the image's, from the Dockerfile)`}`,
   );
   if (!PROC_AVAILABLE) log('warning: /proc is not available: no server CPU or memory figures');
   mkdirSync(RESULTS, { recursive: true });
@@ -171,7 +166,7 @@ async function main(): Promise<number> {
     signer: setup.signer,
     certs: setup.certs,
     signingUnavailable: setup.reason,
-    imageEnv,
+    imageRuntime: runtime,
     log,
   };
 
@@ -316,7 +311,9 @@ async function main(): Promise<number> {
         replay_protection: options.replayProtection,
         server_logs: options.keepLogs ? 'bench/results/logs/' : '/dev/null',
         service_env: options.serviceEnv,
-        image_runtime_env: imageEnv,
+        image_runtime_env: runtime.env,
+        image_node_args: runtime.nodeArgs,
+        service_node_args: options.serviceNodeArgs,
         medians: 'every figure is the median over repetitions; ratios divide medians of the same run',
       },
       // The issue's headline figures: scenario 4 (full signed path) at 16 connections.
@@ -342,6 +339,7 @@ async function main(): Promise<number> {
     const complete =
       options.only.size === SCENARIO_KEYS.length &&
       Object.keys(options.serviceEnv).length === 0 &&
+      options.serviceNodeArgs.length === 0 &&
       options.imageRuntime;
     const copy =
       complete || options.mode === 'leak' ? `${options.mode}.json` : `${options.mode}-partial.json`;

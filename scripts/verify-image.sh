@@ -63,7 +63,7 @@ fi
 # The image runs the entry point of `npm run start:prod` (APP_COMMAND in scripts/image/inspect-image.mts; a test
 # keeps the Dockerfile's CMD and package.json in step). A host build (seconds) tells whether the service produces
 # it yet, before spending minutes on the image build.
-entry="$(node --input-type=module -e "import { APP_COMMAND } from './scripts/image/inspect-image.mts'; console.log(APP_COMMAND[1])")"
+entry="$(node --input-type=module -e "import { APP_COMMAND } from './scripts/image/inspect-image.mts'; console.log(APP_COMMAND.at(-1))")"
 if [ ! -f "$entry" ]; then
   log "building the service on the host to find its entry point $entry (npm run build)"
   npm run build >"${TMPDIR:-/tmp}/verify-image-build.log" 2>&1 || {

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SKILL_ID } from './alexa-request/envelope.ts';
-import { imageRuntimeEnv } from './image-runtime.ts';
+import { describeRuntime, imageRuntime } from './image-runtime.ts';
 import { ensureDevCerts, loadDevSigningIdentity } from './dev-certs.ts';
 import { type FakeBehaviour, startFakeMusicApi } from './fake-music-api.ts';
 import { exchange } from './soak/http-client.ts';
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
   const identity = await loadDevSigningIdentity(certs.dir);
   const music = await startFakeMusicApi({ tokens: { [TOKEN]: { displayName: 'Soak' } }, control: false });
 
-  const runtimeEnv = imageRuntimeEnv(root);
+  const runtime = imageRuntime(root);
   const logLevels = new Map<string, number>();
   const fatalLines: string[] = [];
   const service = await ServiceProcess.start({
@@ -149,8 +149,9 @@ async function main(): Promise<void> {
       ALEXA_API_ENDPOINT_ALLOW_ANY: 'true',
       SHUTDOWN_TIMEOUT_MS: '10000',
       // The container's Node settings (memory and thread pool), so RSS and latency are the pod's.
-      ...runtimeEnv,
+      ...runtime.env,
     },
+    nodeArgs: runtime.nodeArgs,
     onLine: (line) => {
       const level = /"level":(\d+)/.exec(line)?.[1] ?? 'non-JSON';
       count(logLevels, level);
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
   const cpuAtStart = cpuSeconds(service.pid);
   process.stdout.write(
     `soak: ${opts.minutes} min at ${opts.rps} req/s against pid ${service.pid} (port ${service.port}); output in ${opts.out}\n` +
-      `soak: service runtime ${JSON.stringify(runtimeEnv)} (the image's, from the Dockerfile)\n`,
+      `soak: service runtime ${describeRuntime(runtime)} (the image's, from the Dockerfile)\n`,
   );
 
   const traffic = new Traffic({ identity, token: TOKEN, apiEndpoint: music.url });

@@ -45,7 +45,9 @@ export interface BenchOptions {
   extras: boolean;
   /** Extra environment for every service process (experiments, e.g. LOG_LEVEL=warn). */
   serviceEnv: Record<string, string>;
-  /** Start the service with the Node runtime settings of the production image (Dockerfile ENV). */
+  /** Extra node flags for every service process (experiments, e.g. --no-opt), after the image's. */
+  serviceNodeArgs: string[];
+  /** Start the service with the Node runtime settings of the production image (Dockerfile ENV and CMD flags). */
   imageRuntime: boolean;
 }
 
@@ -68,10 +70,13 @@ export const USAGE = `usage: npm run bench -- [options]
   --keep-logs          write server logs to bench/results/logs/ (default: /dev/null)
   --no-replay          signed scenarios with ALEXA_REPLAY_PROTECTION=false
   --no-image-runtime   start the service without the image's Node settings (Dockerfile ENV NODE_OPTIONS,
-                       MALLOC_ARENA_MAX, UV_THREADPOOL_SIZE), as a bare "node main.js" would
+                       MALLOC_ARENA_MAX, UV_THREADPOOL_SIZE and the node flags of its CMD), as a bare
+                       "node main.js" would
   --no-extras          skip bench/*.bench.ts
   --service-env K=V    extra environment for the service processes (repeatable; experiments such as
                        LOG_LEVEL=warn to see what the request log costs)
+  --service-node-arg F extra node flag for the service processes (repeatable; V8 flags that NODE_OPTIONS
+                       refuses, e.g. --service-node-arg=--no-maglev)
 `;
 
 function list(value: string | undefined): string[] {
@@ -121,6 +126,7 @@ export function parseOptions(argv: readonly string[], distPresent: boolean): Ben
       'no-image-runtime': { type: 'boolean', default: false },
       'no-extras': { type: 'boolean', default: false },
       'service-env': { type: 'string', multiple: true, default: [] },
+      'service-node-arg': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -152,6 +158,7 @@ export function parseOptions(argv: readonly string[], distPresent: boolean): Ben
     profile: scenarioSet(values.profile, []),
     keepLogs: values['keep-logs'],
     replayProtection: !values['no-replay'],
+    serviceNodeArgs: values['service-node-arg'],
     imageRuntime: !values['no-image-runtime'],
     extras: !values['no-extras'],
     serviceEnv: Object.fromEntries(

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchOptions, ScenarioKey } from './options.ts';
+import type { ImageRuntime } from '../../tools/image-runtime.ts';
 import {
   BENCH_ACCESS_TOKEN,
   DEFAULT_SKILL_ID,
@@ -28,8 +29,8 @@ export interface BenchContext {
   /** Absent when the signing tools are not in the repository yet. */
   readonly signer: Signer | undefined;
   readonly certs: DevCertificates | undefined;
-  /** The production image's Node runtime settings (Dockerfile ENV), given to every service process. */
-  readonly imageEnv: Record<string, string>;
+  /** The production image's Node runtime settings (Dockerfile ENV and CMD flags), given to every service process. */
+  readonly imageRuntime: ImageRuntime;
   /** Why signed scenarios cannot run, when they cannot. */
   readonly signingUnavailable: string | undefined;
   log(line: string): void;
@@ -284,11 +285,16 @@ function serviceScenario(
           env: {
             ...serviceEnv(ctx, setup, { port, metricsPort, musicPort }),
             BENCH_DIST: ctx.dist,
-            ...ctx.imageEnv,
+            ...ctx.imageRuntime.env,
             ...ctx.options.serviceEnv,
             ...options.env,
           },
-          nodeArgs: [...nodeArgs(ctx, key), ...(options.nodeArgs ?? [])],
+          nodeArgs: [
+            ...ctx.imageRuntime.nodeArgs,
+            ...ctx.options.serviceNodeArgs,
+            ...nodeArgs(ctx, key),
+            ...(options.nodeArgs ?? []),
+          ],
           port,
           stdoutFile: stdoutFile(ctx, key, rep),
           ipc: true,

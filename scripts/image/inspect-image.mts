@@ -19,7 +19,7 @@ interface BuildahImage {
   Docker?: { config?: { Healthcheck?: unknown } };
 }
 
-export const APP_COMMAND = ['node', 'dist/apps/skill-service/src/main.js'];
+export const APP_COMMAND = ['node', '--no-maglev', 'dist/apps/skill-service/src/main.js'];
 
 export function checkImageConfig(
   image: BuildahImage,

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { REPO } from '../../scripts/chart/chart.mts';
 import { baseImages, checkDockerfile } from '../../scripts/image/dockerfile-policy.mts';
 import { APP_COMMAND, checkImageConfig } from '../../scripts/image/inspect-image.mts';
-import { runtimeEnvOf } from '../../tools/image-runtime.ts';
+import { runtimeOf } from '../../tools/image-runtime.ts';
 
 const dockerfile = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
 const nodeMajor = Number(readFileSync(join(REPO, '.nvmrc'), 'utf8').trim().replace(/^v/, ''));
@@ -95,16 +95,40 @@ describe('the start command', () => {
 
 describe('the Node runtime settings of the image', () => {
   it('are set in the final stage, where the benchmark reads them', () => {
-    const env = runtimeEnvOf(dockerfile);
+    const { env, nodeArgs } = runtimeOf(dockerfile);
     assert.match(env.NODE_OPTIONS ?? '', /--max-semi-space-size=\d+/);
+    assert.match(env.NODE_OPTIONS ?? '', /--max-old-space-size=\d+/);
     assert.match(env.MALLOC_ARENA_MAX ?? '', /^\d+$/);
     assert.match(env.UV_THREADPOOL_SIZE ?? '', /^\d+$/);
+    assert.deepEqual(nodeArgs, ['--no-maglev']);
+  });
+
+  it("keeps the old-generation ceiling inside the chart's memory limit, with room for the rest of the process", () => {
+    const oldSpaceMb = Number(
+      /--max-old-space-size=(\d+)/.exec(runtimeOf(dockerfile).env.NODE_OPTIONS ?? '')?.[1],
+    );
+    const values = readFileSync(join(REPO, 'helm/skill-service/values.yaml'), 'utf8');
+    const limit = /limits:\s*\n\s*memory:\s*(\d+)Mi/.exec(values)?.[1];
+    assert.ok(limit, 'values.yaml sets resources.limits.memory in Mi');
+    // The rest: the young generation (2 x 8 MB), code, the node binary's pages and native memory (about 110 MB
+    // measured at peak by npm run bench, docs/performance.md).
+    assert.ok(
+      oldSpaceMb + 120 <= Number(limit),
+      `${oldSpaceMb} MB old space + 120 MB > the ${limit}Mi limit`,
+    );
+  });
+
+  it('takes the node flags of the exec-form CMD, not the script or its arguments', () => {
+    const text = 'FROM node:24.1.0\nCMD ["node", "--no-maglev", "--stack-size=900", "main.js", "--port"]\n';
+    assert.deepEqual(runtimeOf(text).nodeArgs, ['--no-maglev', '--stack-size=900']);
+    assert.deepEqual(runtimeOf('FROM node:24.1.0\nCMD ["main.js"]\n').nodeArgs, []);
+    assert.deepEqual(runtimeOf('FROM node:24.1.0\nCMD node --no-maglev main.js\n').nodeArgs, []);
   });
 
   it('ignores the build stages', () => {
     const text =
       'FROM node:24.1.0 AS build\nENV UV_THREADPOOL_SIZE=9\nFROM node:24.1.0\nENV MALLOC_ARENA_MAX=2\n';
-    assert.deepEqual(runtimeEnvOf(text), { MALLOC_ARENA_MAX: '2' });
+    assert.deepEqual(runtimeOf(text).env, { MALLOC_ARENA_MAX: '2' });
   });
 });
 
