@@ -13,6 +13,8 @@ import {
   UpstreamUnavailableError,
 } from '@lib/resilient-http';
 import type { ResilientClientOptions } from '@lib/resilient-http';
+import type { LookupFunction } from 'node:net';
+import type { LookupOptions } from 'node:dns';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { startFakeMusicApi } from '../../tools/fake-music-api.ts';
@@ -22,6 +24,7 @@ import type { FakeMusicApi } from '../../tools/fake-music-api.ts';
 // seconds. Each test gets a fresh client (fresh breaker) and a fresh registry.
 
 const TOKEN = 'good-token';
+type LookupCallback = (error: Error | null, address: unknown, family?: number) => void;
 const profile = z.object({ id: z.string(), display_name: z.string() });
 
 /** Short settings: 1 s budget, 300 ms attempts, 10..50 ms backoff, breaker opens after 3 failures. */
@@ -82,6 +85,27 @@ describe('ResilientHttpClient against the fake music API', () => {
     const { http } = await clientWith();
     await expect(me(http)).resolves.toEqual({ id: 'user-1', display_name: 'Test User 1' });
     expect(fake.hits('/v1/me')).toBe(1);
+  });
+
+  it('resolves the upstream host name with the configured lookup, once per new connection', async () => {
+    const asked: string[] = [];
+    const lookup = ((hostname: string, options: LookupOptions, callback: LookupCallback) => {
+      asked.push(hostname);
+      if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
+      else callback(null, '127.0.0.1', 4);
+    }) as unknown as LookupFunction;
+    const { port } = new URL(fake.url);
+    const { http } = await clientWith({ baseURL: `http://music.upstream.test:${port}`, dnsLookup: lookup });
+    await expect(me(http)).resolves.toMatchObject({ id: 'user-1' });
+    await expect(me(http)).resolves.toMatchObject({ id: 'user-1' });
+    // Keep-alive: the second call reuses the socket, so the name was resolved once.
+    expect(asked).toEqual(['music.upstream.test']);
+  });
+
+  it('reaches an upstream named in /etc/hosts through the default cached lookup', async () => {
+    const { port } = new URL(fake.url);
+    const { http } = await clientWith({ baseURL: `http://localhost:${port}` });
+    await expect(me(http)).resolves.toMatchObject({ id: 'user-1' });
   });
 
   it('answers after 503 twice then 200, counting two retries', async () => {

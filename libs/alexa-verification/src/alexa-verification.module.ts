@@ -1,6 +1,8 @@
 import { HttpModule, HttpService } from '@nestjs/axios';
 import { Module, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { upstreamDnsLookup } from '@lib/resilient-http';
+import { Agent as HttpsAgent } from 'node:https';
 import {
   CERTIFICATE_SOURCE,
   CLOCK,
@@ -157,7 +159,12 @@ const verification: Provider[] = [
  * Needs `rawBody: true` on the application and the `@lib/metrics` registry.
  */
 @Module({
-  imports: [HttpModule.register({ maxRedirects: 0 })],
+  imports: [
+    HttpModule.registerAsync({
+      // Certificate downloads resolve Amazon's host off the thread pool the signature checks run on.
+      useFactory: () => ({ maxRedirects: 0, httpsAgent: new HttpsAgent({ lookup: upstreamDnsLookup() }) }),
+    }),
+  ],
   providers: [...settings, ...environment, ...checks, ...verification],
   exports: [AlexaRequestVerifier],
 })

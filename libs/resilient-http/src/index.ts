@@ -38,3 +38,4 @@ export type {
   ProgressiveResponseOptions,
   ProgressiveResponseTarget,
 } from './progressive-response';
+export { upstreamDnsLookup } from './dns/upstream-dns-lookup';

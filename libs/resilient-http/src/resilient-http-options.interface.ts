@@ -1,4 +1,5 @@
 import type { CreateAxiosDefaults } from 'axios';
+import type { LookupFunction } from 'node:net';
 
 /** The time source for deadlines and durations (epoch milliseconds); injectable so tests are deterministic. */
 export interface Clock {
@@ -66,6 +67,13 @@ export interface ResilientClientOptions {
   maxResponseBytes?: number;
   /** Sockets kept per upstream host (keep-alive pool). @default Infinity */
   maxSockets?: number;
+  /**
+   * Resolves the upstream's host name for new connections. The default asks DNS directly and caches answers
+   * for their TTL, off libuv's thread pool where the signature checks run ({@link upstreamDnsLookup});
+   * `false` uses Node's `dns.lookup`.
+   * @default upstreamDnsLookup()
+   */
+  dnsLookup?: LookupFunction | false;
   /** Time source. @default Date.now */
   clock?: Clock;
   /** Random source for the backoff jitter, in [0, 1). @default Math.random */

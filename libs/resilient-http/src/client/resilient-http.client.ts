@@ -25,6 +25,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Registry } from 'prom-client';
 import type { output as ZodOutput, ZodType } from 'zod';
+import { upstreamDnsLookup } from '../dns/upstream-dns-lookup';
 import {
   AccessForbiddenError,
   AccessTokenRejectedError,
@@ -239,7 +240,12 @@ export class ResilientHttpClient implements OnApplicationShutdown {
       this.bulkhead = bulkhead(positive('bulkhead.maxConcurrent', definition.bulkhead.maxConcurrent), 0);
     }
 
-    const agentOptions = { keepAlive: true, maxSockets: definition.maxSockets ?? Infinity };
+    const lookup = definition.dnsLookup ?? upstreamDnsLookup();
+    const agentOptions = {
+      keepAlive: true,
+      maxSockets: definition.maxSockets ?? Infinity,
+      ...(lookup === false ? {} : { lookup }),
+    };
     const httpAgent = new HttpAgent(agentOptions);
     const httpsAgent = new HttpsAgent(agentOptions);
     this.agents = [httpAgent, httpsAgent];
