@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { compileServers } from './lib/compile-servers.ts';
 import { extraTargets, runExtras, type ExtraRecord } from './lib/extras.ts';
 import { type BenchOptions, parseOptions, SCENARIO_KEYS, USAGE } from './lib/options.ts';
-import { CLOCK_TICKS_PER_SECOND, PROC_AVAILABLE } from './lib/proc.ts';
+import { CLOCK_TICKS_PER_SECOND, PROC_AVAILABLE } from '../tools/process-stats.ts';
 import {
   type BurstSummary,
   evaluateTargets,

@@ -10,13 +10,14 @@
 // wrong answers by class, latency percentiles, memory over time (CSV + a text chart), and fails (exit 1) on any
 // 5xx, socket error or wrong status, on RSS above the pod's memory limit, or on a memory growth trend after
 // warm-up. Finally sends SIGTERM and expects a clean exit.
-import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, existsSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SKILL_ID } from './alexa-request/envelope.ts';
 import { describeRuntime, imageRuntime } from './image-runtime.ts';
+import { cpuMicros } from './process-stats.ts';
 import { ensureDevCerts, loadDevSigningIdentity } from './dev-certs.ts';
 import { type FakeBehaviour, startFakeMusicApi } from './fake-music-api.ts';
 import { exchange } from './soak/http-client.ts';
@@ -81,12 +82,7 @@ function mib(metrics: string, name: string): number {
 
 /** CPU seconds a process used so far (Linux /proc), or NaN elsewhere. */
 function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (100 Hz)
-  } catch {
-    return Number.NaN;
-  }
+  return (cpuMicros(pid) ?? Number.NaN) / 1_000_000;
 }
 
 function classifySpeech(body: string): string {

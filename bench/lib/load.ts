@@ -1,6 +1,6 @@
 // Drives one server with autocannon (programmatic API) and reads its CPU time around the measured window.
 import autocannon from 'autocannon';
-import { cpuMicros, cpuTimes, processMemory } from './proc.ts';
+import { cpuMicros, cpuTimes, processMemory } from '../../tools/process-stats.ts';
 import type { RequestSource } from './requests.ts';
 
 export interface LoadFigures {

@@ -3,7 +3,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { drive, type LoadFigures } from './load.ts';
 import { connectInspector } from './inspector.ts';
-import { cpuMicros, processMemory } from './proc.ts';
+import { cpuMicros, processMemory } from '../../tools/process-stats.ts';
 import { type PreparedRequest, unsignedSource } from './requests.ts';
 import {
   type BenchContext,

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { alexaRequest, type AlexaRequestBuilder } from '../alexa-request/envelope.ts';
 import { signRequest, type SigningIdentity } from '../alexa-request/sign.ts';
+import { SKILL_EVENT_TYPES } from '../../libs/alexa-skill/src/skill/skill-request-kinds.ts';
 
 export type Expectation = '200' | '4xx';
 
@@ -30,13 +31,6 @@ export interface TrafficOptions {
   readonly apiEndpoint: string;
 }
 
-const EVENTS = [
-  'AlexaSkillEvent.SkillEnabled',
-  'AlexaSkillEvent.SkillDisabled',
-  'AlexaSkillEvent.SkillAccountLinked',
-  'AlexaSkillEvent.SkillPermissionAccepted',
-  'AlexaSkillEvent.SkillPermissionChanged',
-];
 const QUERIES = ['Queen', 'daft punk', 'One More Time', 'zzz no such band', 'Bohemian Rhapsody'];
 
 /** A generator of the mix; `next()` gives one ready-to-send request (freshly stamped and signed). */
@@ -135,7 +129,7 @@ export class Traffic {
   }
 
   private event(): SoakRequest {
-    const type = EVENTS[this.serial % EVENTS.length];
+    const type = SKILL_EVENT_TYPES[this.serial % SKILL_EVENT_TYPES.length];
     const body = type.endsWith('AccountLinked') ? { accessToken: this.options.token } : {};
     return this.signed(`event:${type.slice('AlexaSkillEvent.'.length)}`, alexaRequest().event(type, body));
   }

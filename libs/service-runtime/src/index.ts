@@ -5,7 +5,7 @@ export type { GracefulShutdownOptions } from './lifecycle/graceful-shutdown';
 export { ServiceLoggingModule } from './logging/service-logging.module';
 export { REDACTED_PATHS } from './logging/logging.options';
 export type { ServiceLoggers, ServiceLoggingOptions } from './logging/logging.options';
-export { createLoggers, createRootLogger } from './logging/logging.options';
+export { createRootLogger } from './logging/logging.options';
 export { ROOT_LOGGER, SERVICE_LOGGERS } from './logging/logging.constants';
 export { createFastifyAdapter } from './http/fastify-adapter.factory';
 export type { HttpServerLimits } from './http/fastify-adapter.factory';

@@ -6,6 +6,7 @@ import {
   DEFAULT_USER_ID,
 } from '../../../tools/alexa-request/envelope.ts';
 import { signRequest, type SigningIdentity } from '../../../tools/alexa-request/sign.ts';
+import { SKILL_EVENT_TYPES } from '@lib/alexa-skill';
 
 // Generators of hostile requests for the skill endpoint. fast-check generates small, printable *recipes*;
 // `materialise()` turns one into exact bytes and headers at send time (fresh timestamp, a unique request ID,
@@ -232,15 +233,8 @@ const INTENTS = [
   'TooLongIntent',
   'NoSuchIntent',
 ];
-const EVENTS = [
-  'AlexaSkillEvent.SkillEnabled',
-  'AlexaSkillEvent.SkillDisabled',
-  'AlexaSkillEvent.SkillAccountLinked',
-  'AlexaSkillEvent.SkillPermissionAccepted',
-  'AlexaSkillEvent.SkillPermissionChanged',
-  'AlexaSkillEvent.SkillUnknown',
-  'Messaging.MessageReceived',
-];
+// The five events the skill handles, plus two it does not know.
+const EVENTS = [...SKILL_EVENT_TYPES, 'AlexaSkillEvent.SkillUnknown', 'Messaging.MessageReceived'];
 
 const baseRequest: fc.Arbitrary<BaseRequest> = fc.oneof(
   fc.constant({ kind: 'launch' as const }),

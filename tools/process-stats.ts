@@ -1,4 +1,5 @@
-// Server-side figures read from Linux's /proc: CPU time (user + system, all threads) and memory of one process.
+// CPU time (user + system, all threads) and memory of one process, read from Linux's /proc: the
+// benchmark's server figures and the soak's CPU.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 
