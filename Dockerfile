@@ -27,9 +27,12 @@ ENV npm_config_update_notifier=false \
     npm_config_fund=false \
     npm_config_audit=false
 COPY package.json package-lock.json ./
-# --ignore-scripts: no dependency needs an install script to run (only the dev-only file watcher has one).
+COPY patches ./patches
+# --ignore-scripts: no dependency needs an install script to run (only the dev-only file watcher has one); the
+# project's own postinstall step, patch-package, is run explicitly instead (patches/ says what each patch is for).
 RUN --mount=type=secret,id=npm_ca,target=/run/secrets/npm_ca \
-    NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca npm ci --ignore-scripts --no-audit --no-fund --loglevel=warn
+    NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca npm ci --ignore-scripts --no-audit --no-fund --loglevel=warn \
+    && npx --no-install patch-package --error-on-fail
 
 # ---------------------------------------------------------------------------------------------------------------
 # build: compile TypeScript to dist/.

@@ -147,6 +147,7 @@ describe('.dockerignore', () => {
       'nest-cli.json',
       'package-lock.json',
       'package.json',
+      'patches',
       'tsconfig.build.json',
       'tsconfig.json',
     ]);
