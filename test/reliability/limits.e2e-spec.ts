@@ -184,7 +184,11 @@ describe('limits (issue 9)', () => {
     });
     afterAll(() => t.close());
 
-    it('drops a fourth concurrent connection at once and accepts one again when a slot frees up', async () => {
+    it('drops a fourth concurrent connection at once, counts it, and accepts one again when a slot frees up', async () => {
+      const counters = new MetricCounters(t.app);
+      const droppedSoFar = async (): Promise<number> =>
+        (await counters.samples('http_connections_dropped_total')).reduce((sum, s) => sum + s.value, 0);
+      expect(await droppedSoFar()).toBe(0);
       const held = await Promise.all([1, 2, 3].map(() => RawConnection.open(port)));
       for (const connection of held)
         expect((await connection.exchange(get(port, '/health/live'))).status).toBe(200);
@@ -198,12 +202,14 @@ describe('limits (issue 9)', () => {
       clearTimeout(timer);
       expect(dropped).toBe(true);
       expect(extra.received()).toBe('');
+      expect(await droppedSoFar()).toBe(1);
 
       held[0].destroy();
       await held[0].closed;
       await sleep(50);
       const again = await RawConnection.open(port);
       expect((await again.exchange(get(port, '/health/live', true))).status).toBe(200);
+      expect(await droppedSoFar()).toBe(1);
       for (const connection of held) connection.destroy();
     });
   });
