@@ -60,6 +60,10 @@ interface MetricsModuleExports {
   MetricsModule: { forRoot(options: object): DynamicModule };
 }
 
+interface StateStoreModuleExports {
+  StateStoreModule: { forRoot(options: object): DynamicModule };
+}
+
 const CERT_FILE = 'echo-api-cert-bench.pem';
 const CERT_URL = `https://s3.amazonaws.com/echo.api/${CERT_FILE}`;
 
@@ -69,7 +73,11 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function loadFromDist(dist: string): { verification: VerificationModule; metrics: MetricsModuleExports } {
+function loadFromDist(dist: string): {
+  verification: VerificationModule;
+  metrics: MetricsModuleExports;
+  state: StateStoreModuleExports;
+} {
   const entry = join(dist, 'libs/alexa-verification/src/index.js');
   if (!existsSync(entry))
     throw new Error(`${entry} not found: run \`npm run build\` first (or set BENCH_DIST)`);
@@ -77,6 +85,7 @@ function loadFromDist(dist: string): { verification: VerificationModule; metrics
   return {
     verification: load(entry) as VerificationModule,
     metrics: load(join(dist, 'libs/metrics/src/index.js')) as MetricsModuleExports,
+    state: load(join(dist, 'libs/state-store/src/index.js')) as StateStoreModuleExports,
   };
 }
 
@@ -112,7 +121,7 @@ export async function runVerificationBench(
   const rounds = options.rounds ?? 15;
   const iterations = options.iterations ?? 2000;
   const dist = resolve(options.dist ?? process.env.BENCH_DIST ?? join(import.meta.dirname, '..', 'dist'));
-  const { verification, metrics } = loadFromDist(dist);
+  const { verification, metrics, state } = loadFromDist(dist);
   Logger.overrideLogger(false);
 
   const chain = await createSigningChain({ intermediate: {} });
@@ -146,6 +155,7 @@ export async function runVerificationBench(
           module: class VerificationBenchModule {},
           imports: [
             metrics.MetricsModule.forRoot({ serve: false, defaultMetrics: false }),
+            state.StateStoreModule.forRoot({}),
             verification.AlexaVerificationModule.forRoot({
               production: false,
               skillIds: [DEFAULT_SKILL_ID],

@@ -7,6 +7,7 @@ import { MetricsModule } from '@lib/metrics';
 import { MUSIC_PROVIDER, MusicModule } from '@lib/music';
 import { ProgressiveResponseModule } from '@lib/resilient-http';
 import { HealthModule, ServiceLoggingModule } from '@lib/service-runtime';
+import { StateStoreModule } from '@lib/state-store';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from './config/env.schema';
 
@@ -46,6 +47,12 @@ export class AppModule {
           defaultMetricsPrefix: config.METRICS_PREFIX,
         }),
         HealthModule,
+        // Shared across pods when REDIS_URL is set; the pod's memory otherwise.
+        StateStoreModule.forRoot({
+          redisUrl: config.REDIS_URL,
+          keySecret: config.STATE_KEY_SECRET,
+          commandTimeoutMs: config.STATE_COMMAND_TIMEOUT_MS,
+        }),
         // First APP_GUARD: nothing below runs for a request that did not come from Amazon.
         AlexaVerificationModule.forRoot({
           enabled: config.ALEXA_VERIFY,
@@ -59,6 +66,7 @@ export class AppModule {
           endpointPath: config.ALEXA_ENDPOINT_PATH,
           deadlineMs: config.ALEXA_DEADLINE_MS,
           maxResponseBytes: config.ALEXA_MAX_RESPONSE_BYTES,
+          attributesTtlSeconds: config.STATE_ATTRIBUTES_TTL_SECONDS,
         }),
         AccountLinkingModule.forRoot({ defaultProvider: MUSIC_PROVIDER, ...extras.accountLinking }),
         ProgressiveResponseModule.forRoot({

@@ -35,6 +35,14 @@ async function main(): Promise<void> {
     `skill endpoint listening on ${config.HOST}:${config.PORT}${config.ALEXA_ENDPOINT_PATH}`,
     'Bootstrap',
   );
+  if (config.NODE_ENV === 'production' && !config.REDIS_URL) {
+    // A pod cannot count its siblings: said at every production start without a shared store.
+    logger.warn(
+      'no REDIS_URL: replay protection, skill-event dedupe and persistent attributes are per pod; ' +
+        'with more than one replica, set REDIS_URL (docs/scale-out.md)',
+      'Bootstrap',
+    );
+  }
 }
 
 main().catch((error: unknown) => {

@@ -5,6 +5,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { AlexaSkillModule, AlexaSkillService, IntentHandler } from '@lib/alexa-skill';
 import { MetricsModule } from '@lib/metrics';
+import { StateStoreModule } from '@lib/state-store';
 import type { RequestEnvelope, Response } from 'ask-sdk-model';
 import { AccountLinkingModule } from './account-linking.module';
 import { ACCOUNT_LINKING_EVENTS, type AccountLinkingEvent } from './events/account-linking.events';
@@ -34,6 +35,7 @@ async function boot(imports: ModuleMetadata['imports']) {
   const moduleRef = await Test.createTestingModule({
     imports: [
       MetricsModule.forRoot({ serve: false, defaultMetrics: false }),
+      StateStoreModule.forRoot({}),
       AlexaSkillModule.forRoot({}),
       ...(imports ?? []),
       DomainModule,

@@ -13,6 +13,11 @@ export interface AlexaSkillModuleOptions {
   maxResponseBytes?: number;
   /** Overrides of the built-in texts, by locale. @default {} */
   texts?: Readonly<Record<string, Partial<Record<BuiltInTextKey, string>>>>;
+  /**
+   * How long a user's persistent attributes live after their last save, in seconds
+   * (`STATE_ATTRIBUTES_TTL_SECONDS`). @default 2592000 (30 days)
+   */
+  attributesTtlSeconds?: number;
   /** Register the built-in Launch/Help/Stop/Cancel/Fallback/SessionEnded handlers. @default true */
   builtInHandlers?: boolean;
 }

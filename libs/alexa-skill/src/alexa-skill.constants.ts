@@ -3,3 +3,9 @@ export const BUILT_IN_TEXTS_TOKEN = Symbol('BUILT_IN_TEXTS');
 
 /** DI token of the configured skill endpoint route. */
 export const ALEXA_SKILL_ENDPOINT_PATH = Symbol('ALEXA_SKILL_ENDPOINT_PATH');
+
+/** Time a handler has from arrival when `deadlineMs` is not set: Alexa gives up after 8 s. */
+export const DEFAULT_DEADLINE_MS = 7000;
+
+/** How long per-user persistent attributes live after their last save, when not configured: 30 days. */
+export const DEFAULT_ATTRIBUTES_TTL_SECONDS = 30 * 24 * 60 * 60;

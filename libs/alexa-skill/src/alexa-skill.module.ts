@@ -1,6 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { ALEXA_SKILL_ENDPOINT_PATH, BUILT_IN_TEXTS_TOKEN } from './alexa-skill.constants';
+import { StateKeys, STATE_STORE, type StateStore } from '@lib/state-store';
+import {
+  ALEXA_SKILL_ENDPOINT_PATH,
+  BUILT_IN_TEXTS_TOKEN,
+  DEFAULT_ATTRIBUTES_TTL_SECONDS,
+  DEFAULT_DEADLINE_MS,
+} from './alexa-skill.constants';
 import {
   ALEXA_SKILL_ASYNC_OPTIONS_TYPE,
   ALEXA_SKILL_MODULE_OPTIONS,
@@ -15,17 +21,40 @@ import { SkillRequestMetrics } from './metrics/skill-request.metrics';
 import { AlexaSkillService } from './skill/alexa-skill.service';
 import { createSkillEndpointController } from './skill-endpoint/skill-endpoint.controller';
 import { SkillEndpointHooks } from './skill-endpoint/skill-endpoint.hooks';
+import { SkillEventDedupe, StatePersistenceAdapter } from './state';
 
 const services = [SkillHandlerRegistry, SkillRequestMetrics, AlexaSkillService, SkillEndpointHooks];
+
+/** Shared state: skill events handled once across pods, per-user persistent attributes. */
+const state = [
+  {
+    provide: SkillEventDedupe,
+    inject: [STATE_STORE, StateKeys, ALEXA_SKILL_MODULE_OPTIONS],
+    useFactory: (store: StateStore, keys: StateKeys, options: AlexaSkillModuleOptions) =>
+      new SkillEventDedupe(store, keys, options.deadlineMs ?? DEFAULT_DEADLINE_MS),
+  },
+  {
+    provide: StatePersistenceAdapter,
+    inject: [STATE_STORE, StateKeys, ALEXA_SKILL_MODULE_OPTIONS],
+    useFactory: (store: StateStore, keys: StateKeys, options: AlexaSkillModuleOptions) =>
+      new StatePersistenceAdapter(
+        store,
+        keys,
+        (options.attributesTtlSeconds ?? DEFAULT_ATTRIBUTES_TTL_SECONDS) * 1000,
+      ),
+  },
+];
 
 /**
  * The skill endpoint (`POST ALEXA_ENDPOINT_PATH`) and the ask-sdk skill built from every handler class
  * that any module declares with `@RequestHandler`, `@IntentHandler`, `@SkillEventHandler`, ...
+ * Needs the `@lib/metrics` registry and the `@lib/state-store` store.
  */
 @Module({
   imports: [DiscoveryModule],
   providers: [
     ...services,
+    ...state,
     {
       provide: BUILT_IN_TEXTS_TOKEN,
       inject: [ALEXA_SKILL_MODULE_OPTIONS],

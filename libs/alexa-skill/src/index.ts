@@ -23,7 +23,12 @@ export type {
 export { SkillRequestContext } from './handlers/skill-request-context';
 export { AlexaSkillService, NoSkillHandlerError } from './skill/alexa-skill.service';
 export type { SkillInvocationReport } from './skill/alexa-skill.service';
-export { SKILL_EVENT_TYPES, isSkillEvent } from './skill/skill-request-kinds';
+export {
+  SKILL_EVENT_REDELIVERY_WINDOW_MS,
+  SKILL_EVENT_TYPES,
+  isSkillEvent,
+} from './skill/skill-request-kinds';
+export { AttributesTooLargeError, MAX_ATTRIBUTES_BYTES } from './state';
 export { SpeechTexts } from './speech/speech-texts';
 export type { SpeechCatalog } from './speech/speech-texts';
 export { escapeSsml } from './speech/ssml';

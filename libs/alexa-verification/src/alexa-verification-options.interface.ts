@@ -33,8 +33,6 @@ export interface AlexaVerificationModuleOptions {
   certMaxConcurrentFetches?: number;
   /** Refuse a second request with an accepted request ID (`ALEXA_REPLAY_PROTECTION`). @default true */
   replayProtection?: boolean;
-  /** Most request IDs remembered for replay protection, per pod. @default 50000 */
-  replayCacheSize?: number;
   /**
    * Where the RSA signature check runs: `'threadpool'` (libuv's pool, off the event loop: more requests/s
    * and less CPU per request on 2+ cores) or `'inline'` (on the event loop; for single-core pods).

@@ -7,9 +7,6 @@ export const CERTIFICATE_SOURCE = Symbol('ALEXA_VERIFICATION_CERTIFICATE_SOURCE'
 /** DI token of the {@link TrustStore} that certificate chains must reach. */
 export const TRUST_STORE = Symbol('ALEXA_VERIFICATION_TRUST_STORE');
 
-/** DI token of the {@link ReplayStore} remembering request IDs already accepted. */
-export const REPLAY_STORE = Symbol('ALEXA_VERIFICATION_REPLAY_STORE');
-
 /** DI token of the module options with every default applied ({@link VerificationSettings}). */
 export const VERIFICATION_SETTINGS = Symbol('ALEXA_VERIFICATION_SETTINGS');
 

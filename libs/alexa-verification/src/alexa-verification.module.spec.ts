@@ -1,5 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { MetricsModule } from '@lib/metrics';
+import { StateStoreModule } from '@lib/state-store';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,11 @@ import {
 
 const compile = (options: AlexaVerificationModuleOptions) =>
   Test.createTestingModule({
-    imports: [MetricsModule.forRoot({ serve: false }), AlexaVerificationModule.forRoot(options)],
+    imports: [
+      MetricsModule.forRoot({ serve: false }),
+      StateStoreModule.forRoot({}),
+      AlexaVerificationModule.forRoot(options),
+    ],
   }).compile();
 
 describe('AlexaVerificationModule', () => {
@@ -62,6 +67,7 @@ describe('AlexaVerificationModule', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         MetricsModule.forRoot({ serve: false }),
+        StateStoreModule.forRoot({}),
         AlexaVerificationModule.forRootAsync({
           useFactory: () => ({ production: true, skillIds: ['amzn1.ask.skill.x'] }),
         }),

@@ -2,11 +2,11 @@ import { HttpModule, HttpService } from '@nestjs/axios';
 import { Module, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { upstreamDnsLookup } from '@lib/resilient-http';
+import { StateKeys, STATE_STORE, type StateStore } from '@lib/state-store';
 import { Agent as HttpsAgent } from 'node:https';
 import {
   CERTIFICATE_SOURCE,
   CLOCK,
-  REPLAY_STORE,
   TRUST_STORE,
   VERIFICATION_SETTINGS,
 } from './alexa-verification.constants';
@@ -24,9 +24,7 @@ import { CertificateUrlPolicy } from './certificate-url/certificate-url-policy';
 import type { Clock } from './clock/clock.interface';
 import { SystemClock } from './clock/system-clock';
 import { AlexaVerificationGuard } from './guard/alexa-verification.guard';
-import { InMemoryReplayStore } from './replay/in-memory-replay-store';
 import { ReplayProtector } from './replay/replay-protector';
-import type { ReplayStore } from './replay/replay-store.interface';
 import { SignatureVerifier } from './signature/signature-verifier';
 import { SkillIdValidator } from './skill-id/skill-id-validator';
 import { TimestampValidator } from './timestamp/timestamp-validator';
@@ -43,7 +41,7 @@ const settings: Provider[] = [
   },
 ];
 
-/** The replaceable outside world: time, certificate downloads, trust anchors, remembered request IDs. */
+/** The replaceable outside world: time, certificate downloads, trust anchors (request IDs: `STATE_STORE`). */
 const environment: Provider[] = [
   { provide: CLOCK, useFactory: (): Clock => new SystemClock() },
   {
@@ -58,12 +56,6 @@ const environment: Provider[] = [
     provide: TRUST_STORE,
     inject: [VERIFICATION_SETTINGS],
     useFactory: (s: VerificationSettings): TrustStore => PemTrustStore.withNodeRoots(s.trustedCaFile),
-  },
-  {
-    provide: REPLAY_STORE,
-    inject: [VERIFICATION_SETTINGS, CLOCK],
-    useFactory: (s: VerificationSettings, clock: Clock): ReplayStore =>
-      new InMemoryReplayStore(s.replayCacheSize, clock),
   },
 ];
 
@@ -105,8 +97,8 @@ const checks: Provider[] = [
   },
   {
     provide: ReplayProtector,
-    inject: [REPLAY_STORE],
-    useFactory: (store: ReplayStore) => new ReplayProtector(store),
+    inject: [STATE_STORE, StateKeys, CLOCK],
+    useFactory: (store: StateStore, keys: StateKeys, clock: Clock) => new ReplayProtector(store, keys, clock),
   },
 ];
 
@@ -154,9 +146,9 @@ const verification: Provider[] = [
 ];
 
 /**
- * Verifies that requests to the skill endpoint come from Amazon (issue 3), before any handler or other guard
+ * Verifies that requests to the skill endpoint come from Amazon, before any handler or other guard
  * runs: the guard is registered application-wide and acts only on controllers marked `ALEXA_SKILL_ENDPOINT`.
- * Needs `rawBody: true` on the application and the `@lib/metrics` registry.
+ * Needs `rawBody: true` on the application, the `@lib/metrics` registry and the `@lib/state-store` store.
  */
 @Module({
   imports: [

@@ -6,7 +6,6 @@ export type {
 export {
   CERTIFICATE_SOURCE,
   CLOCK,
-  REPLAY_STORE,
   TRUST_STORE,
   VERIFICATION_FAILURES_METRIC,
 } from './alexa-verification.constants';
@@ -17,8 +16,6 @@ export type { VerificationCheck } from './verification-failure';
 export { AlexaVerificationGuard } from './guard';
 export { AlexaRequestVerifier } from './verifier';
 export type { VerificationInput } from './verifier';
-export { isAlexaRedelivery } from './replay';
-export type { ReplayStore } from './replay';
 export type { Clock } from './clock';
 export type { CertificateSource } from './certificate-source';
 export type { SigningCertificate } from './certificate-chain';

@@ -15,7 +15,6 @@ describe('resolveVerificationSettings', () => {
       certCacheSize: 32,
       certMaxConcurrentFetches: 8,
       replayProtection: true,
-      replayCacheSize: 50_000,
       signatureVerifyMode: 'threadpool',
       production: false,
     });

@@ -1,3 +1,4 @@
+import { SKILL_EVENT_REDELIVERY_WINDOW_MS } from '@lib/alexa-skill';
 import type {
   AlexaVerificationModuleOptions,
   CertificateSourceSetting,
@@ -17,7 +18,6 @@ export interface VerificationSettings {
   readonly certCacheSize: number;
   readonly certMaxConcurrentFetches: number;
   readonly replayProtection: boolean;
-  readonly replayCacheSize: number;
   readonly signatureVerifyMode: SignatureVerifyMode;
   readonly production: boolean;
 }
@@ -37,13 +37,16 @@ export function resolveVerificationSettings(options: AlexaVerificationModuleOpti
     certSource: options.certSource ?? 'https',
     trustedCaFile: options.trustedCaFile,
     timestampToleranceMs: positive('timestampToleranceMs', options.timestampToleranceMs, 150_000),
-    skillEventToleranceMs: positive('skillEventToleranceMs', options.skillEventToleranceMs, 3_600_000),
+    skillEventToleranceMs: positive(
+      'skillEventToleranceMs',
+      options.skillEventToleranceMs,
+      SKILL_EVENT_REDELIVERY_WINDOW_MS,
+    ),
     certFetchTimeoutMs: positive('certFetchTimeoutMs', options.certFetchTimeoutMs, 2_000),
     certMaxBytes: positive('certMaxBytes', options.certMaxBytes, 65_536),
     certCacheSize: positive('certCacheSize', options.certCacheSize, 32),
     certMaxConcurrentFetches: positive('certMaxConcurrentFetches', options.certMaxConcurrentFetches, 8),
     replayProtection: options.replayProtection ?? true,
-    replayCacheSize: positive('replayCacheSize', options.replayCacheSize, 50_000),
     signatureVerifyMode: options.signatureVerifyMode ?? 'threadpool',
     production: options.production ?? process.env.NODE_ENV === 'production',
   };

@@ -47,6 +47,13 @@ export const envVariables = z.object({
     .default('https'),
   ALEXA_TRUSTED_CA_FILE: z.string().optional(),
   ALEXA_REPLAY_PROTECTION: bool(true),
+  // State shared across pods (libs/state-store): replay protection, skill-event dedupe, persistent attributes.
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'must be redis://[user:password@]host:port/db or rediss://…' })
+    .optional(),
+  STATE_KEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  STATE_COMMAND_TIMEOUT_MS: optionalInt(5, 250),
+  STATE_ATTRIBUTES_TTL_SECONDS: optionalInt(60, 31_536_000),
   // Progressive responses (libs/resilient-http).
   PROGRESSIVE_RESPONSE_DELAY_MS: int(1000, 0, 8000),
   ALEXA_API_ENDPOINT_ALLOW_ANY: bool(false),
@@ -62,10 +69,21 @@ export const envVariables = z.object({
   MUSIC_API_MAX_CONCURRENT: optionalInt(1, 100_000),
 });
 
-export const envSchema = envVariables.transform((env) => ({
-  ...env,
-  LOG_FORMAT: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),
-}));
+export const envSchema = envVariables
+  .superRefine((env, context) => {
+    // Without it every pod would use the published development key: anyone could tie keys to user IDs.
+    if (env.NODE_ENV === 'production' && env.REDIS_URL && !env.STATE_KEY_SECRET) {
+      context.addIssue({
+        code: 'custom',
+        path: ['STATE_KEY_SECRET'],
+        message: 'is required when REDIS_URL is set and NODE_ENV=production',
+      });
+    }
+  })
+  .transform((env) => ({
+    ...env,
+    LOG_FORMAT: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),
+  }));
 
 export type AppConfig = z.output<typeof envSchema>;
 

@@ -3,6 +3,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { Response } from 'ask-sdk-model';
 import { MetricsModule } from '@lib/metrics';
+import { StateStoreModule } from '@lib/state-store';
 import { AlexaSkillModule } from '../alexa-skill.module';
 import { IntentHandler, RequestHandler } from './skill-handler.decorators';
 import { SkillHandlerRegistry } from './skill-handler.registry';
@@ -42,6 +43,7 @@ async function boot(providers: Array<new () => unknown>) {
   const moduleRef = await Test.createTestingModule({
     imports: [
       MetricsModule.forRoot({ serve: false, defaultMetrics: false }),
+      StateStoreModule.forRoot({}),
       AlexaSkillModule.forRoot({}),
       DomainModule,
     ],

@@ -1,4 +1,5 @@
 import type { RequestEnvelope } from 'ask-sdk-model';
+import { skillIdOf } from '../skill/envelope-ids';
 
 /**
  * Per-request facts every handler may need, passed as the second argument to `handle`.
@@ -14,6 +15,8 @@ export class SkillRequestContext {
   handlerName = 'none';
   /** Set when the last-resort error handler answered (counted as `outcome="handler_error"`). */
   failed = false;
+  /** The skill the request is for (`unknown` when the envelope names none). */
+  readonly skillId: string;
 
   constructor(
     readonly envelope: RequestEnvelope,
@@ -27,7 +30,9 @@ export class SkillRequestContext {
     readonly locale: string,
     /** Epoch milliseconds by which the answer must be on its way (Alexa gives up after 8 s). */
     readonly deadline: number,
-  ) {}
+  ) {
+    this.skillId = skillIdOf(envelope);
+  }
 
   /** Milliseconds left until the deadline (never negative). */
   remainingMs(now: number = Date.now()): number {

@@ -1,15 +1,16 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { type HandlerInput, ResponseFactory, type Skill, SkillBuilders } from 'ask-sdk-core';
 import type { RequestEnvelope, Response, ResponseEnvelope } from 'ask-sdk-model';
-import { LRUCache } from 'lru-cache';
 import { ALEXA_SKILL_MODULE_OPTIONS } from '../alexa-skill.module-definition';
 import type { AlexaSkillModuleOptions } from '../alexa-skill-options.interface';
-import { BUILT_IN_TEXTS_TOKEN } from '../alexa-skill.constants';
+import { BUILT_IN_TEXTS_TOKEN, DEFAULT_DEADLINE_MS } from '../alexa-skill.constants';
 import type { BuiltInTextKey } from '../built-in/built-in.texts';
 import { SkillHandlerRegistry, type RegisteredHandler } from '../handlers/skill-handler.registry';
 import { SkillRequestContext } from '../handlers/skill-request-context';
 import { SkillRequestMetrics, type SkillRequestOutcome } from '../metrics/skill-request.metrics';
 import type { SpeechTexts } from '../speech/speech-texts';
+import { SkillEventDedupe } from '../state/skill-event-dedupe';
+import { StatePersistenceAdapter } from '../state/state-persistence.adapter';
 import { responseProblem } from './response-validator';
 import { isSkillEvent } from './skill-request-kinds';
 
@@ -49,16 +50,16 @@ export class AlexaSkillService implements OnModuleInit {
   private skill!: Skill;
   private readonly deadlineMs: number;
   private readonly limits: { maxSpeechChars: number; maxResponseBytes: number };
-  /** Skill events Amazon redelivered (same request ID): acknowledged, not processed twice. */
-  private readonly seenEvents = new LRUCache<string, true>({ max: 10_000, ttl: 60 * 60 * 1000 });
 
   constructor(
     private readonly registry: SkillHandlerRegistry,
     private readonly metrics: SkillRequestMetrics,
+    private readonly events: SkillEventDedupe,
+    private readonly persistence: StatePersistenceAdapter,
     @Inject(ALEXA_SKILL_MODULE_OPTIONS) options: AlexaSkillModuleOptions,
     @Inject(BUILT_IN_TEXTS_TOKEN) private readonly texts: SpeechTexts<BuiltInTextKey>,
   ) {
-    this.deadlineMs = options.deadlineMs ?? 7000;
+    this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
     this.limits = {
       maxSpeechChars: options.maxSpeechChars ?? 8000,
       maxResponseBytes: options.maxResponseBytes ?? 122_880,
@@ -103,19 +104,14 @@ export class AlexaSkillService implements OnModuleInit {
     };
 
     let responseEnvelope: ResponseEnvelope;
-    if (isSkillEvent(requestType) && request.requestId && this.isRedelivery(request.requestId)) {
-      // Amazon redelivers events until it sees a 200: acknowledge, do not run the handler again.
+    const event = isSkillEvent(requestType);
+    if (event && !(await this.events.claim(context.skillId, context.requestId))) {
+      // Another delivery of this event has it (any pod): acknowledge; Amazon redelivers until it sees a 200.
       report.handler = 'redelivery';
       responseEnvelope = EMPTY_RESPONSE;
     } else {
-      try {
-        responseEnvelope = await this.skill.invoke(envelope, context);
-      } catch (error) {
-        // Only reachable when an error handler itself failed.
-        this.logFailure(context, error);
-        context.failed = true;
-        responseEnvelope = this.apology(context);
-      }
+      responseEnvelope = await this.invoke(envelope, context);
+      if (event) await this.events.finish(context.skillId, context.requestId, !context.failed);
     }
     report.handler = context.handlerName === 'none' ? report.handler : context.handlerName;
 
@@ -139,10 +135,15 @@ export class AlexaSkillService implements OnModuleInit {
     return { body, report };
   }
 
-  private isRedelivery(requestId: string): boolean {
-    if (this.seenEvents.has(requestId)) return true;
-    this.seenEvents.set(requestId, true);
-    return false;
+  private async invoke(envelope: RequestEnvelope, context: SkillRequestContext): Promise<ResponseEnvelope> {
+    try {
+      return await this.skill.invoke(envelope, context);
+    } catch (error) {
+      // Only reachable when an error handler itself failed.
+      this.logFailure(context, error);
+      context.failed = true;
+      return this.apology(context);
+    }
   }
 
   private buildSkill(): Skill {
@@ -156,24 +157,26 @@ export class AlexaSkillService implements OnModuleInit {
       return registry.byEvent.get(context.requestType) ?? registry.byRequestType.get(context.requestType);
     };
 
-    const builder = SkillBuilders.custom().addRequestHandlers({
-      canHandle: () => true,
-      handle: async (input: HandlerInput): Promise<Response> => {
-        const context = input.context as SkillRequestContext;
-        const handler = route(context);
-        if (!handler) {
-          // Events without a handler are still acknowledged, as Amazon expects.
-          if (isSkillEvent(context.requestType)) return input.responseBuilder.getResponse();
-          throw new NoSkillHandlerError(context.requestType);
-        }
-        context.handlerName = handler.handlerName;
-        for (const guard of registry.handlerGuards) {
-          const answer = await guard.check(input, context, handler);
-          if (answer) return answer;
-        }
-        return handler.instance.handle(input, context);
-      },
-    });
+    const builder = SkillBuilders.custom()
+      .withPersistenceAdapter(this.persistence)
+      .addRequestHandlers({
+        canHandle: () => true,
+        handle: async (input: HandlerInput): Promise<Response> => {
+          const context = input.context as SkillRequestContext;
+          const handler = route(context);
+          if (!handler) {
+            // Events without a handler are still acknowledged, as Amazon expects.
+            if (isSkillEvent(context.requestType)) return input.responseBuilder.getResponse();
+            throw new NoSkillHandlerError(context.requestType);
+          }
+          context.handlerName = handler.handlerName;
+          for (const guard of registry.handlerGuards) {
+            const answer = await guard.check(input, context, handler);
+            if (answer) return answer;
+          }
+          return handler.instance.handle(input, context);
+        },
+      });
 
     builder.addErrorHandlers({
       canHandle: () => true,

@@ -28,3 +28,6 @@ export const KNOWN_REQUEST_TYPES: ReadonlySet<string> = new Set([
   'AudioPlayer.PlaybackFailed',
   ...SKILL_EVENT_TYPES,
 ]);
+
+/** How long Amazon redelivers a skill event that got no 200 (its timestamp stays the original one). */
+export const SKILL_EVENT_REDELIVERY_WINDOW_MS = 60 * 60 * 1000;

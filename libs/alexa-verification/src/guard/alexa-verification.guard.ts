@@ -15,7 +15,6 @@ import { counter, METRICS_REGISTRY } from '@lib/metrics';
 import type { FastifyRequest } from 'fastify';
 import type { Counter, Registry } from 'prom-client';
 import { VERIFICATION_FAILURES_METRIC, VERIFICATION_SETTINGS } from '../alexa-verification.constants';
-import { markAlexaRedelivery } from '../replay/alexa-redelivery';
 import { AlexaRequestVerifier } from '../verifier/alexa-request-verifier';
 import { VERIFICATION_CHECKS, VerificationFailure, type VerificationCheck } from '../verification-failure';
 import type { VerificationSettings } from '../verification-settings';
@@ -66,10 +65,7 @@ export class AlexaVerificationGuard implements CanActivate, OnApplicationBootstr
     return this.verifier
       .verify({ headers: request.headers, rawBody: request.rawBody, body: request.body })
       .then(
-        (delivery) => {
-          if (delivery === 'redelivery') markAlexaRedelivery(request);
-          return true;
-        },
+        () => true,
         (error: unknown) => this.refuse(error),
       );
   }

@@ -1,37 +1,34 @@
 import { isSkillEvent } from '@lib/alexa-skill';
+import type { StateKeys, StateStore } from '@lib/state-store';
+import type { Clock } from '../clock/clock.interface';
 import { VerificationFailure } from '../verification-failure';
-import type { ReplayStore } from './replay-store.interface';
-
-/** What a verified request is, as far as replays go. */
-export type Delivery = 'first' | 'redelivery';
 
 /**
- * Replay protection (issue 9), run last, on requests that passed every other check (so unsigned requests can
- * never fill the store). A request ID seen again inside its timestamp window is a replay and refused — except
- * for the five skill events, which Amazon redelivers with the same ID until it gets a 200: those are marked as
- * redeliveries, to be acknowledged without being processed twice.
+ * How much longer than its timestamp's tolerance a request ID is remembered: another pod's clock may run a
+ * little behind this one's, and would still accept the request then.
+ */
+export const REPLAY_CLOCK_MARGIN_MS = 10_000;
+
+/**
+ * Replay protection, run last, on requests that passed every other check (so unsigned requests never reach
+ * the store): the first pod to see a request ID claims it in the shared state store (`SET NX PX`), and a
+ * second request with that ID, on any pod, is refused while its timestamp would still pass. The five skill
+ * events are not refused here: Amazon redelivers them with the same ID until it gets a 200, and the skill core
+ * acknowledges a redelivery without handling it twice.
  */
 export class ReplayProtector {
-  private readonly store: ReplayStore;
+  constructor(
+    private readonly store: StateStore,
+    private readonly keys: StateKeys,
+    private readonly clock: Clock,
+  ) {}
 
-  constructor(store: ReplayStore) {
-    this.store = store;
+  /** `expiresAt`: when the request's timestamp stops passing (epoch ms). */
+  async check(skillId: string, requestId: string, requestType: string, expiresAt: number): Promise<void> {
+    if (isSkillEvent(requestType)) return;
+    const ttlMs = Math.max(0, expiresAt - this.clock.now()) + REPLAY_CLOCK_MARGIN_MS;
+    if (!(await this.store.claim(this.keys.request(skillId, requestId), ttlMs))) {
+      throw new VerificationFailure('replay', 'request ID was already accepted');
+    }
   }
-
-  /**
-   * `expiresAt`: when the request's timestamp stops passing (epoch ms). Answers synchronously when the store
-   * does (the in-memory one), so the hot path allocates no promise for it.
-   */
-  check(requestId: string, requestType: string, expiresAt: number): Delivery | Promise<Delivery> {
-    const remembered = this.store.remember(requestId, expiresAt);
-    return typeof remembered === 'boolean'
-      ? decide(remembered, requestType)
-      : remembered.then((isNew) => decide(isNew, requestType));
-  }
-}
-
-function decide(isNew: boolean, requestType: string): Delivery {
-  if (isNew) return 'first';
-  if (isSkillEvent(requestType)) return 'redelivery';
-  throw new VerificationFailure('replay', 'request ID was already accepted');
 }

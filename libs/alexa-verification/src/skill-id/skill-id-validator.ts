@@ -13,12 +13,14 @@ export class SkillIdValidator {
     this.skillIds = new Set(skillIds);
   }
 
-  check(envelope: object): void {
-    if (this.skillIds.size === 0) return;
+  /** Returns the request's skill ID (`'unknown'` when it carries none and any is accepted). */
+  check(envelope: object): string {
     const applicationId = applicationIdOf(envelope);
+    if (this.skillIds.size === 0) return applicationId ?? 'unknown';
     if (applicationId === undefined) throw new VerificationFailure('skill_id', 'request carries no skill ID');
     if (!this.skillIds.has(applicationId))
       throw new VerificationFailure('skill_id', 'skill ID is not accepted');
+    return applicationId;
   }
 }
 

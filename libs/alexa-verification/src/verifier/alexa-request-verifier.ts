@@ -8,7 +8,7 @@ import type { SigningCertificate } from '../certificate-chain/signing-certificat
 import type { CertificateSource } from '../certificate-source/certificate-source.interface';
 import { CertificateUrlPolicy } from '../certificate-url/certificate-url-policy';
 import type { Clock } from '../clock/clock.interface';
-import type { Delivery, ReplayProtector } from '../replay/replay-protector';
+import type { ReplayProtector } from '../replay/replay-protector';
 import { SignatureVerifier } from '../signature/signature-verifier';
 import { SkillIdValidator } from '../skill-id/skill-id-validator';
 import { TimestampValidator } from '../timestamp/timestamp-validator';
@@ -61,7 +61,7 @@ export class AlexaRequestVerifier {
     this.loadCertificate = async (url) => parts.chainValidator.validate(await parts.source.fetch(url));
   }
 
-  async verify(input: VerificationInput): Promise<Delivery> {
+  async verify(input: VerificationInput): Promise<void> {
     const {
       clock,
       urlPolicy,
@@ -86,10 +86,11 @@ export class AlexaRequestVerifier {
     const certificate = cache.current(url) ?? (await cache.get(url, this.loadCertificate));
     assertCurrentlyValid(certificate, clock.now());
     await signatureVerifier.verify(rawBody, signature, certificate.publicKey);
-    skillIdValidator.check(body as object);
+    const skillId = skillIdValidator.check(body as object);
 
-    if (!replayProtector) return 'first';
-    return replayProtector.check(
+    if (!replayProtector) return;
+    await replayProtector.check(
+      skillId,
       facts.requestId,
       facts.type,
       timestamp + timestampValidator.maxAgeMs(facts.type),

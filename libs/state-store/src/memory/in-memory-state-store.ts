@@ -1,0 +1,78 @@
+import { LRUCache } from 'lru-cache';
+import type { StateStore } from '../state-store.interface';
+
+/** Milliseconds from any fixed origin (`performance.now()` by default; tests pass their own). */
+export interface MonotonicClock {
+  now(): number;
+}
+
+export interface InMemoryStateStoreLimits {
+  /** Most claims kept; the least recently used is forgotten first. */
+  maxClaims: number;
+  /** Most values kept. */
+  maxValues: number;
+}
+
+/**
+ * The state store of one pod: two bounded LRU maps with a time to live per entry, claims apart from values so
+ * a burst of requests never pushes out stored attributes. Used alone without Redis, and beside Redis as the
+ * fallback that answers claims while Redis cannot. The synchronous methods serve that fallback.
+ */
+export class InMemoryStateStore implements StateStore {
+  readonly backend = 'memory';
+  private readonly claims: LRUCache<string, true>;
+  private readonly values: LRUCache<string, string>;
+
+  constructor(limits: InMemoryStateStoreLimits, clock: MonotonicClock = performance) {
+    // A default ttl makes lru-cache track expiry; every set passes its own.
+    this.claims = new LRUCache({ max: limits.maxClaims, ttl: 1000, ttlResolution: 0, perf: clock });
+    this.values = new LRUCache({ max: limits.maxValues, ttl: 1000, ttlResolution: 0, perf: clock });
+  }
+
+  claimNow(key: string, ttlMs: number): boolean {
+    if (this.claims.has(key)) return false;
+    this.claims.set(key, true, { ttl: ttlMs });
+    return true;
+  }
+
+  extendNow(key: string, ttlMs: number): void {
+    this.claims.set(key, true, { ttl: ttlMs });
+  }
+
+  releaseNow(key: string): void {
+    this.claims.delete(key);
+  }
+
+  claim(key: string, ttlMs: number): Promise<boolean> {
+    return Promise.resolve(this.claimNow(key, ttlMs));
+  }
+
+  extend(key: string, ttlMs: number): Promise<void> {
+    this.extendNow(key, ttlMs);
+    return Promise.resolve();
+  }
+
+  release(key: string): Promise<void> {
+    this.releaseNow(key);
+    return Promise.resolve();
+  }
+
+  get(key: string): Promise<string | undefined> {
+    return Promise.resolve(this.values.get(key));
+  }
+
+  set(key: string, value: string, ttlMs: number): Promise<void> {
+    this.values.set(key, value, { ttl: ttlMs });
+    return Promise.resolve();
+  }
+
+  delete(key: string): Promise<void> {
+    this.values.delete(key);
+    return Promise.resolve();
+  }
+
+  /** Claims currently held (expired ones included until looked at or pushed out). */
+  get claimCount(): number {
+    return this.claims.size;
+  }
+}

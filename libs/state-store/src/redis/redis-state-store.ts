@@ -1,0 +1,192 @@
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  BrokenCircuitError,
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  handleAll,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
+import type { Redis } from 'ioredis';
+import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { InMemoryStateStore } from '../memory/in-memory-state-store';
+import type { StateStoreMetrics } from '../metrics/state-store.metrics';
+import {
+  type StateStore,
+  type StateStoreOperation,
+  StateStoreUnavailableError,
+} from '../state-store.interface';
+
+export interface RedisStateStoreSettings {
+  /** `scheme://host:port/db` of the server, for log lines (never credentials). */
+  target: string;
+  breakerFailures: number;
+  breakerHalfOpenAfterMs: number;
+  /** How long start-up waits for the first connection before going on without it. */
+  connectTimeoutMs: number;
+}
+
+/** How long a clean QUIT may take at shutdown before the socket is closed. */
+const QUIT_TIMEOUT_MS = 1000;
+
+/**
+ * The shared store: one Redis connection per pod, with the pod's {@link InMemoryStateStore} beside it.
+ * Claims are made locally first (a request ID this pod has seen costs no round trip), then in Redis with one
+ * `SET NX PX`; when Redis fails, the local answer stands. After `breakerFailures` consecutive failures Redis is
+ * skipped for `breakerHalfOpenAfterMs` (one command then probes it), so a slow Redis costs a few requests one
+ * command timeout each, not every request. Every fallback is counted in `state_store_errors_total{operation}`;
+ * `state_store_up` and one log line follow each change between shared and per pod.
+ */
+export class RedisStateStore implements StateStore, OnApplicationBootstrap, OnApplicationShutdown {
+  readonly backend = 'redis';
+  private readonly logger = new Logger('StateStore');
+  private readonly breaker: CircuitBreakerPolicy;
+  private shared: boolean | undefined;
+  private problem = 'not connected yet';
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly local: InMemoryStateStore,
+    private readonly metrics: StateStoreMetrics,
+    private readonly settings: RedisStateStoreSettings,
+  ) {
+    this.breaker = circuitBreaker(handleAll, {
+      halfOpenAfter: settings.breakerHalfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(settings.breakerFailures),
+    });
+    this.breaker.onStateChange(() => this.report());
+    redis.on('ready', () => this.report());
+    redis.on('close', () => this.report());
+    // Without a listener an error event would end the process; the cause is logged once per change.
+    redis.on('error', (error: Error & { code?: string }) => {
+      this.problem = error.code ?? error.name;
+      this.report();
+    });
+  }
+
+  /** Connects, waiting at most `connectTimeoutMs`: a pod starts whether Redis answers or not. */
+  async onApplicationBootstrap(): Promise<void> {
+    const abort = new AbortController();
+    this.redis.connect().catch(() => undefined);
+    await Promise.race([
+      once(this.redis, 'ready', { signal: abort.signal }),
+      delay(this.settings.connectTimeoutMs, undefined, { signal: abort.signal }),
+    ]).catch(() => undefined);
+    abort.abort();
+    this.report();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.redis.status === 'end') return;
+    const abort = new AbortController();
+    await Promise.race([
+      this.redis.quit().catch(() => undefined),
+      delay(QUIT_TIMEOUT_MS, undefined, { signal: abort.signal }).catch(() => undefined),
+    ]);
+    abort.abort();
+    this.redis.disconnect();
+  }
+
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    if (!this.local.claimNow(key, ttlMs)) return false;
+    try {
+      return (await this.run(() => this.redis.set(key, '1', 'PX', wholeMs(ttlMs), 'NX'))) === 'OK';
+    } catch {
+      return this.fellBack('claim', true);
+    }
+  }
+
+  async extend(key: string, ttlMs: number): Promise<void> {
+    this.local.extendNow(key, ttlMs);
+    try {
+      await this.run(() => this.redis.set(key, '1', 'PX', wholeMs(ttlMs)));
+    } catch {
+      this.fellBack('extend', undefined);
+    }
+  }
+
+  async release(key: string): Promise<void> {
+    this.local.releaseNow(key);
+    try {
+      await this.run(() => this.redis.del(key));
+    } catch {
+      this.fellBack('release', undefined);
+    }
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    try {
+      return (await this.run(() => this.redis.get(key))) ?? undefined;
+    } catch {
+      throw this.unavailable('get');
+    }
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    try {
+      await this.run(() => this.redis.set(key, value, 'PX', wholeMs(ttlMs)));
+    } catch {
+      throw this.unavailable('set');
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await this.run(() => this.redis.del(key));
+    } catch {
+      throw this.unavailable('delete');
+    }
+  }
+
+  /** Whether state is shared right now (connected, and not skipped after failures). */
+  get isShared(): boolean {
+    return this.redis.status === 'ready' && this.breaker.state === CircuitState.Closed;
+  }
+
+  private run<T>(command: () => Promise<T>): Promise<T> {
+    // Down, or a probe already in flight: answer from the fallback now rather than queue behind it.
+    if (this.redis.status !== 'ready' || this.breaker.state === CircuitState.HalfOpen) {
+      return Promise.reject(new BrokenCircuitError());
+    }
+    return this.breaker.execute(command);
+  }
+
+  private fellBack<T>(operation: StateStoreOperation, answer: T): T {
+    this.metrics.failed(operation);
+    return answer;
+  }
+
+  private unavailable(operation: StateStoreOperation): StateStoreUnavailableError {
+    this.metrics.failed(operation);
+    return new StateStoreUnavailableError(operation);
+  }
+
+  /** One log line and one gauge change per transition between shared and per pod, never one per request. */
+  private report(): void {
+    const shared = this.isShared;
+    if (shared === this.shared) return;
+    const first = this.shared === undefined;
+    this.shared = shared;
+    this.metrics.setUp(shared);
+    const target = this.settings.target;
+    if (shared) {
+      this.logger.log(
+        first
+          ? `Redis at ${target} connected: state is shared across pods`
+          : `Redis at ${target} answers again: sharing resumed`,
+      );
+    } else {
+      const cause = this.breaker.state === CircuitState.Open ? 'commands failing' : this.problem;
+      this.logger.warn(
+        `Redis at ${target} unavailable (${cause}): replay protection and event dedupe work per pod, ` +
+          'attributes are neither read nor saved, until it answers',
+      );
+    }
+  }
+}
+
+/** Redis wants a whole, positive number of milliseconds. */
+function wholeMs(ms: number): number {
+  return Math.max(1, Math.ceil(ms));
+}
