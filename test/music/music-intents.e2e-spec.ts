@@ -1,4 +1,5 @@
-import { alexaRequest } from '../../tools/alexa-request/envelope.ts';
+import { StateKeys, STATE_STORE, type StateStore } from '@lib/state-store';
+import { alexaRequest, DEFAULT_SKILL_ID } from '../../tools/alexa-request/envelope.ts';
 import { expectNoTokenInLogs, type MusicApp, speechOf, startMusicApp, TOKENS } from './music-app';
 
 // The music intents as Alexa sees them: signed requests to the real app, the fake music API upstream.
@@ -104,14 +105,39 @@ describe('music intents (signed requests, fake music API upstream)', () => {
     it.each([
       ['without a query slot', {}],
       ['with a blank query', { query: '   ' }],
-    ])('asks what to play %s, without calling the API', async (_case, slots) => {
-      const res = await m.t.alexa(m.linked().intent('PlayMusicIntent', slots));
+    ])('asks a user with no history what to play %s, without calling the API', async (label, slots) => {
+      const newUser = m.linked().user(`amzn1.ask.account.no-history-${label.replaceAll(' ', '-')}`);
+      const res = await m.t.alexa(newUser.intent('PlayMusicIntent', slots));
       expect(res.json().response).toEqual({
         outputSpeech: ssml('What would you like me to play?'),
         reprompt: { outputSpeech: ssml('What would you like me to play?') },
         shouldEndSession: false,
       });
       expect(m.fake.hits()).toBe(0);
+    });
+
+    it("plays the user's last query that started playback when no query is said", async () => {
+      const user = 'amzn1.ask.account.history-user';
+      await m.t.alexa(m.linked().user(user).intent('PlayMusicIntent', { query: 'Queen' }));
+      await m.t.alexa(m.linked().user(user).intent('PlayMusicIntent', { query: 'polka & <yodel>' }));
+      m.fake.reset();
+      const res = await m.t.alexa(m.linked().user(user).intent('PlayMusicIntent', {}));
+      expect(res.json().response).toEqual({ outputSpeech: ssml('Playing Queen.'), shouldEndSession: true });
+      expect(m.fake.hits('/v1/search')).toBe(1);
+      expect(m.fake.hits('/v1/me/player/play')).toBe(1);
+    });
+
+    it('keeps what other modules stored in the same user attributes', async () => {
+      const user = 'amzn1.ask.account.shared-attributes';
+      const store = m.t.app.get<StateStore>(STATE_STORE);
+      const key = m.t.app.get(StateKeys).user(DEFAULT_SKILL_ID, user);
+      await store.set(key, JSON.stringify({ bank: { lastAccount: 'savings' } }), 60_000);
+      await m.t.alexa(m.linked().user(user).intent('PlayMusicIntent', { query: 'Queen' }));
+      expect(JSON.parse((await store.get(key))!)).toEqual({
+        bank: { lastAccount: 'savings' },
+        music: { lastQuery: 'Queen' },
+      });
+      expect(key).not.toContain(user);
     });
 
     it('tells the user to open a player when the API has no active device (404)', async () => {

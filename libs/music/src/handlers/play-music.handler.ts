@@ -5,14 +5,16 @@ import { IntentHandler, type SkillHandler } from '@lib/alexa-skill';
 import { type LinkedSkillRequestContext, RequiresLinkedAccount } from '@lib/account-linking';
 import { ProgressiveResponseClient, progressiveTargetFrom } from '@lib/resilient-http';
 import { MusicApiClient, NoActiveDeviceError } from '../api';
+import { MusicHistory } from '../history/music-history';
 import { MUSIC_TEXTS } from '../texts/music.texts';
 
 /** Longest spoken query sent upstream: Alexa's search slots are short; anything longer is noise or abuse. */
 const MAX_QUERY_LENGTH = 200;
 
 /**
- * "Play Queen": search artists and tracks, start the best match. Two upstream calls, so the user hears
- * "One moment..." if they take longer than the progressive-response delay.
+ * "Play Queen": search artists and tracks, start the best match, and remember the query in the user's
+ * persistent attributes; "play music" (no query) plays the last query again, on whichever pod answers. Two
+ * upstream calls, so the user hears "One moment..." if they take longer than the progressive-response delay.
  */
 @IntentHandler('PlayMusicIntent')
 @RequiresLinkedAccount()
@@ -23,34 +25,43 @@ export class PlayMusicHandler implements SkillHandler {
   ) {}
 
   async handle(input: HandlerInput, context: LinkedSkillRequestContext): Promise<Response> {
-    const query = getSlotValue(context.envelope, 'query')?.trim().slice(0, MAX_QUERY_LENGTH);
+    const history = new MusicHistory(input.attributesManager);
+    const spoken = getSlotValue(context.envelope, 'query')?.trim().slice(0, MAX_QUERY_LENGTH);
+    const query = spoken || (await history.lastQuery());
     if (!query) {
       const ask = MUSIC_TEXTS.get(context.locale, 'askQuery');
       return input.responseBuilder.speak(ask).reprompt(ask).getResponse();
     }
     const target = progressiveTargetFrom(context.envelope, context.deadline);
-    const speech = await this.progressive.during(target, MUSIC_TEXTS.get(context.locale, 'oneMoment'), () =>
-      this.play(context, query),
+    const { speech, started } = await this.progressive.during(
+      target,
+      MUSIC_TEXTS.get(context.locale, 'oneMoment'),
+      () => this.play(context, query),
     );
+    if (started && spoken) await history.remember(spoken);
     return input.responseBuilder.speak(speech).withShouldEndSession(true).getResponse();
   }
 
-  private async play(context: LinkedSkillRequestContext, query: string): Promise<string> {
+  private async play(
+    context: LinkedSkillRequestContext,
+    query: string,
+  ): Promise<{ speech: string; started: boolean }> {
     const token = context.accessToken;
     const results = await this.music.search(token, query, context);
     const artist = results.artists.at(0);
     const track = results.tracks.at(0);
+    const say = (speech: string, started = false) => ({ speech, started });
     try {
       // An artist that matches the query by name wins; otherwise the best track.
       if (artist && (!track || artist.name.toLowerCase() === query.toLowerCase())) {
         await this.music.play(token, { contextUri: artist.uri }, context);
-        return MUSIC_TEXTS.get(context.locale, 'startedPlaying', { name: artist.name });
+        return say(MUSIC_TEXTS.get(context.locale, 'startedPlaying', { name: artist.name }), true);
       }
-      if (!track) return MUSIC_TEXTS.get(context.locale, 'noResults', { query });
+      if (!track) return say(MUSIC_TEXTS.get(context.locale, 'noResults', { query }));
       await this.music.play(token, { uris: [track.uri] }, context);
-      return MUSIC_TEXTS.get(context.locale, 'startedPlaying', { name: track.name });
+      return say(MUSIC_TEXTS.get(context.locale, 'startedPlaying', { name: track.name }), true);
     } catch (error) {
-      if (error instanceof NoActiveDeviceError) return MUSIC_TEXTS.get(context.locale, 'noActiveDevice');
+      if (error instanceof NoActiveDeviceError) return say(MUSIC_TEXTS.get(context.locale, 'noActiveDevice'));
       throw error;
     }
   }

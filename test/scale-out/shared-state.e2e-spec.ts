@@ -1,0 +1,224 @@
+import { Redis } from 'ioredis';
+import { alexaRequest, DEFAULT_USER_ID } from '../../tools/alexa-request/envelope.ts';
+import { type FakeMusicApi, startFakeMusicApi } from '../../tools/fake-music-api.ts';
+import type { Exchange } from '../../tools/soak/http-client.ts';
+import { describeWithRedis, RedisServer } from '../support/redis-server';
+import { type Pod, PodPair, type SignedAlexaRequest } from './support/pods';
+
+// Two pods of the built service (two processes) sharing one real redis-server: what one pod accepted, the other
+// knows. Then Redis dies, freezes and comes back under load: every request is still answered, the pods fall
+// back to their own memory, count it, say it once, and share again once Redis answers.
+
+const TOKEN = 'Atza|scale-out-linked-token-41d7';
+const SECRET = 'scale-out-test-state-key-secret';
+const USER = 'amzn1.ask.account.SCALEOUTUSER';
+const LINK_EVENTS = 'alexa_account_link_events_total';
+
+const ids = { next: 0 };
+const requestId = (label: string) => `amzn1.echo-api.request.${label}-${++ids.next}`;
+const speech = (exchange: Exchange): string => JSON.parse(exchange.body).response.outputSpeech?.ssml;
+
+describeWithRedis()('two pods sharing one Redis', () => {
+  let redis: RedisServer;
+  let music: FakeMusicApi;
+  let pods: PodPair;
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    music = await startFakeMusicApi({ tokens: [TOKEN], control: false });
+    pods = await PodPair.start({
+      REDIS_URL: redis.url,
+      STATE_KEY_SECRET: SECRET,
+      MUSIC_API_BASE_URL: music.url,
+      PROGRESSIVE_RESPONSE_DELAY_MS: '8000',
+    });
+  });
+  afterAll(async () => {
+    await pods?.stop();
+    await music?.close();
+    await redis?.stop();
+  });
+
+  const launch = () => pods.sign(alexaRequest().launch().requestId(requestId('launch')));
+
+  async function expectAnswered(pod: Pod, request: SignedAlexaRequest): Promise<Exchange> {
+    const reply = await pod.send(request);
+    expect({ pod: pod.name, status: reply.status, error: reply.error }).toEqual({
+      pod: pod.name,
+      status: 200,
+      error: undefined,
+    });
+    return reply;
+  }
+
+  describe('while Redis answers', () => {
+    it('shares state from the start', async () => {
+      for (const pod of pods.pods) expect(await pod.metric('state_store_up')).toBe(1);
+    });
+
+    it('refuses a request replayed to the other pod with 400, counted as check="replay"', async () => {
+      const request = launch();
+      const before = await pods.b.metric('alexa_verification_failures_total', { check: 'replay' });
+      await expectAnswered(pods.a, request);
+      const replay = await pods.b.send(request);
+      expect([replay.status, replay.body]).toEqual([400, '{"error":"request verification failed"}']);
+      expect(await pods.b.metric('alexa_verification_failures_total', { check: 'replay' })).toBe(before + 1);
+    });
+
+    it('handles a skill event redelivered to the other pod once, acknowledging both deliveries', async () => {
+      const before = await pods.total(LINK_EVENTS, { event: 'linked' });
+      const event = pods.sign(
+        alexaRequest()
+          .event('AlexaSkillEvent.SkillAccountLinked', { accessToken: TOKEN })
+          .requestId(requestId('linked')),
+      );
+      await expectAnswered(pods.a, event);
+      await expectAnswered(pods.b, event);
+      expect(await pods.total(LINK_EVENTS, { event: 'linked' })).toBe(before + 1);
+    });
+
+    it('counts 20 events each delivered to both pods at once 20 times, not 40', async () => {
+      const before = await pods.total(LINK_EVENTS, { event: 'enabled' });
+      const events = Array.from({ length: 20 }, () =>
+        pods.sign(alexaRequest().event('AlexaSkillEvent.SkillEnabled').requestId(requestId('enabled'))),
+      );
+      await Promise.all(events.flatMap((event) => pods.pods.map((pod) => expectAnswered(pod, event))));
+      expect(await pods.total(LINK_EVENTS, { event: 'enabled' })).toBe(before + 20);
+    });
+
+    it("plays the user's last query on the other pod when no query is said", async () => {
+      const play = (slots: Record<string, string>, user = USER) =>
+        pods.sign(alexaRequest().user(user).linked(TOKEN).intent('PlayMusicIntent', slots));
+      expect(speech(await expectAnswered(pods.a, play({ query: 'Queen' })))).toBe(
+        '<speak>Playing Queen.</speak>',
+      );
+      expect(speech(await expectAnswered(pods.b, play({})))).toBe('<speak>Playing Queen.</speak>');
+      expect(speech(await expectAnswered(pods.b, play({}, 'amzn1.ask.account.NOHISTORY')))).toBe(
+        '<speak>What would you like me to play?</speak>',
+      );
+    });
+
+    it('keeps no user ID, token or request body in Redis: keys by skill, users by HMAC', async () => {
+      const client = new Redis(redis.url);
+      try {
+        const keys = await client.keys('*');
+        expect(keys.length).toBeGreaterThan(0);
+        for (const key of keys)
+          expect(key).toMatch(/^alexa:amzn1\.ask\.skill\.[\w.-]+:(request|event|user):[\w.~-]+$/);
+        const values = await Promise.all(keys.map((key) => client.get(key)));
+        const everything = [...keys, ...values].join('\n');
+        for (const secret of [USER, DEFAULT_USER_ID, TOKEN, 'SCALEOUTUSER', 'DEMOUSER']) {
+          expect(everything).not.toContain(secret);
+        }
+        const userValues = keys.filter((key) => key.includes(':user:'));
+        expect(userValues).toHaveLength(1);
+        expect(await client.get(userValues[0])).toBe('{"music":{"lastQuery":"Queen"}}');
+        expect(await client.pttl(userValues[0])).toBeGreaterThan(29 * 24 * 3600 * 1000);
+      } finally {
+        client.disconnect();
+      }
+    });
+  });
+
+  describe('when Redis fails under load', () => {
+    /** Clients that keep sending new signed requests to both pods, alternating, until stopped. */
+    function load(clients = 8) {
+      const replies: Exchange[] = [];
+      let stopped = false;
+      let waiters: Array<{ count: number; resolve: () => void }> = [];
+      const loop = async (n: number) => {
+        for (let i = n; !stopped; i++) {
+          replies.push(await pods.pods[i % 2].send(launch()));
+          waiters = waiters.filter((w) => (replies.length >= w.count ? (w.resolve(), false) : true));
+        }
+      };
+      const running = Promise.all(Array.from({ length: clients }, (_, n) => loop(n)));
+      return {
+        replies,
+        /** Resolves once `more` further replies have arrived. */
+        after: (more: number) =>
+          new Promise<void>((resolve) => waiters.push({ count: replies.length + more, resolve })),
+        stop: async () => {
+          stopped = true;
+          await running;
+          return replies;
+        },
+      };
+    }
+
+    const expectAllAnswered = (replies: Exchange[]) => {
+      const outcomes = new Map<string, number>();
+      for (const r of replies) {
+        const key = `${r.status ?? r.error}`;
+        outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+      }
+      expect(Object.fromEntries(outcomes)).toEqual({ '200': replies.length });
+    };
+
+    it('answers every request when Redis is killed, counts the fallbacks, stays ready, and resumes sharing after a restart', async () => {
+      const errorsBefore = await pods.total('state_store_errors_total', { operation: 'claim' });
+      const traffic = load();
+      await traffic.after(100);
+      await redis.kill();
+      await Promise.all(pods.pods.map((pod) => pod.until('state_store_up', {}, 0)));
+      await traffic.after(200);
+      expectAllAnswered(await traffic.stop());
+
+      expect(await pods.total('state_store_errors_total', { operation: 'claim' })).toBeGreaterThan(
+        errorsBefore,
+      );
+      for (const pod of pods.pods) expect(await pod.ready()).toBe(200);
+
+      // Per pod meanwhile: a replay to the same pod is refused, to the other one not.
+      const request = launch();
+      await expectAnswered(pods.a, request);
+      expect((await pods.a.send(request)).status).toBe(400);
+      await expectAnswered(pods.b, request);
+
+      await redis.restart();
+      await Promise.all(pods.pods.map((pod) => pod.until('state_store_up', {}, 1)));
+      const after = launch();
+      await expectAnswered(pods.a, after);
+      expect((await pods.b.send(after)).status).toBe(400);
+    });
+
+    it('answers every request while Redis is frozen (commands time out), and shares again once it answers', async () => {
+      const errorsBefore = await pods.total('state_store_errors_total', { operation: 'claim' });
+      const traffic = load();
+      await traffic.after(50);
+      redis.freeze();
+      await Promise.all(pods.pods.map((pod) => pod.until('state_store_up', {}, 0)));
+      await traffic.after(200);
+      redis.thaw();
+      await Promise.all(pods.pods.map((pod) => pod.until('state_store_up', {}, 1)));
+      await traffic.after(50);
+      expectAllAnswered(await traffic.stop());
+      expect(await pods.total('state_store_errors_total', { operation: 'claim' })).toBeGreaterThan(
+        errorsBefore,
+      );
+
+      const request = launch();
+      await expectAnswered(pods.b, request);
+      expect((await pods.a.send(request)).status).toBe(400);
+    });
+
+    it('said each change between shared and per pod once per pod, never once per request', async () => {
+      await pods.stop();
+      for (const pod of pods.pods) {
+        const lines = pod.process.entries().filter((e) => e.context === 'StateStore');
+        const messages = lines.map((e) => `${String(e.level)} ${String(e.msg).replace(/\(.*?\)/, '(…)')}`);
+        expect(messages).toEqual([
+          expect.stringMatching(/^30 Redis at redis:\/\/127\.0\.0\.1:\d+\/0 connected: state is shared/),
+          expect.stringMatching(
+            /^40 Redis at .* unavailable \(…\): replay protection and event dedupe work per pod/,
+          ),
+          expect.stringMatching(/^30 Redis at .* answers again: sharing resumed/),
+          expect.stringMatching(/^40 Redis at .* unavailable \(…\)/),
+          expect.stringMatching(/^30 Redis at .* answers again: sharing resumed/),
+        ]);
+        expect(pod.process.lines.join('\n')).not.toContain(TOKEN);
+        expect(pod.process.lines.join('\n')).not.toContain(USER);
+      }
+    });
+  });
+});
