@@ -300,7 +300,7 @@ describe('the NetworkPolicy', () => {
       const list = objects(name);
       const policy = spec(one(list, 'NetworkPolicy'));
       assert.deepEqual(policy.podSelector.matchLabels, spec(one(list, 'Deployment')).selector.matchLabels);
-      assert.deepEqual(policy.policyTypes, ['Ingress']);
+      assert.equal(policy.policyTypes[0], 'Ingress');
       const rules = policy.ingress as Json[];
       assert.deepEqual(
         rules.map((r) => (r.ports as Json[]).map((p) => p.port)),
@@ -319,6 +319,42 @@ describe('the NetworkPolicy', () => {
           assert.ok(portNames.includes(p.port), `port ${p.port} exists on the container`);
     });
   }
+});
+
+describe('the shared state store', () => {
+  it('reads REDIS_URL and STATE_KEY_SECRET from existing Secrets, never from the ConfigMap', () => {
+    const list = objects('ci/production-values.yaml');
+    const env = container(list).env as Json[];
+    assert.deepEqual(
+      env
+        .filter((e) => e.name === 'REDIS_URL' || e.name === 'STATE_KEY_SECRET')
+        .map((e) => [e.name, e.valueFrom]),
+      [
+        ['REDIS_URL', { secretKeyRef: { name: 'skill-service-state', key: 'redis-url' } }],
+        ['STATE_KEY_SECRET', { secretKeyRef: { name: 'skill-service-state', key: 'state-key-secret' } }],
+      ],
+    );
+    assert.equal(appConfig(list).REDIS_URL, undefined);
+    assert.equal(appConfig(list).STATE_COMMAND_TIMEOUT_MS, '50');
+    assert.equal(appConfig(objects('defaults')).STATE_COMMAND_TIMEOUT_MS, undefined, "the service's default");
+  });
+
+  it('opens egress to DNS, HTTPS and Redis only, once Redis is set', () => {
+    const policy = spec(one(objects('ci/production-values.yaml'), 'NetworkPolicy'));
+    assert.deepEqual(policy.policyTypes, ['Ingress', 'Egress']);
+    assert.deepEqual(
+      (policy.egress as Json[]).map((rule) => [
+        (rule.ports as Json[]).map((p) => `${p.port}/${p.protocol}`),
+        rule.to,
+      ]),
+      [
+        [['53/UDP', '53/TCP'], undefined],
+        [['443/TCP'], undefined],
+        [['6380/TCP'], [{ ipBlock: { cidr: '10.20.30.0/24' } }]],
+      ],
+    );
+    assert.deepEqual(spec(one(objects('defaults'), 'NetworkPolicy')).policyTypes, ['Ingress']);
+  });
 });
 
 describe('the ServiceAccount', () => {

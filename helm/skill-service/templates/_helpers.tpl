@@ -98,7 +98,10 @@ job="{{ include "skill-service.fullname" . }}",namespace="{{ .Release.Namespace 
 {{- if and (eq .Values.config.nodeEnv "production") (ne .Values.config.alexa.certSource "https") }}
 {{- fail "config.alexa.certSource must be https in production (file:<dir> is a development setting)" }}
 {{- end }}
-{{- $managed := list "NODE_ENV" "LOG_LEVEL" "HOST" "PORT" "METRICS_PORT" "SHUTDOWN_TIMEOUT_MS" "BODY_LIMIT_BYTES" "ALEXA_ENDPOINT_PATH" "ALEXA_SKILL_ID" "ALEXA_VERIFY" "ALEXA_CERT_SOURCE" "ALEXA_TRUSTED_CA_FILE" "TRUST_PROXY" "MUSIC_API_BASE_URL" }}
+{{- if and (eq .Values.config.nodeEnv "production") .Values.stateStore.redis.existingSecret (not .Values.stateStore.keySecret.existingSecret) }}
+{{- fail "stateStore.keySecret.existingSecret is required with stateStore.redis in production: the pods key user state by an HMAC under STATE_KEY_SECRET (16+ random characters), e.g. kubectl create secret generic skill-service-state --from-literal=state-key-secret=$(openssl rand -base64 32)" }}
+{{- end }}
+{{- $managed := list "NODE_ENV" "LOG_LEVEL" "HOST" "PORT" "METRICS_PORT" "SHUTDOWN_TIMEOUT_MS" "BODY_LIMIT_BYTES" "ALEXA_ENDPOINT_PATH" "ALEXA_SKILL_ID" "ALEXA_VERIFY" "ALEXA_CERT_SOURCE" "ALEXA_TRUSTED_CA_FILE" "TRUST_PROXY" "MUSIC_API_BASE_URL" "REDIS_URL" "STATE_KEY_SECRET" "STATE_COMMAND_TIMEOUT_MS" "STATE_ATTRIBUTES_TTL_SECONDS" }}
 {{- range $name, $_ := .Values.config.extraEnv }}
 {{- if has $name $managed }}
 {{- fail (printf "config.extraEnv.%s is set by its own chart value; set that instead" $name) }}
@@ -107,4 +110,14 @@ job="{{ include "skill-service.fullname" . }}",namespace="{{ .Release.Namespace 
 {{- if and .Values.ingress.enabled (not (hasPrefix "/" .Values.config.alexa.endpointPath)) }}
 {{- fail "config.alexa.endpointPath must start with /" }}
 {{- end }}
+{{- end }}
+
+{{/*
+Non-empty when the NetworkPolicy restricts egress: networkPolicy.egress.enabled true, or auto with the Redis store set.
+*/}}
+{{- define "skill-service.egressPolicy" -}}
+{{- $mode := toString .Values.networkPolicy.egress.enabled -}}
+{{- if or (eq $mode "true") (and (eq $mode "auto") .Values.stateStore.redis.existingSecret) -}}
+true
+{{- end -}}
 {{- end }}
