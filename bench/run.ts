@@ -16,6 +16,7 @@ import {
   evaluateTargets,
   renderTable,
   renderTargets,
+  sharedStateCost,
   type ScenarioRecord,
   summarise,
   summariseBurst,
@@ -359,6 +360,8 @@ async function main(): Promise<number> {
           `${leak.heapGrowth === null ? '?' : (leak.heapGrowth * 100).toFixed(1)} %\n`,
       );
     }
+    const stateLines = sharedStateCost(scenarios);
+    if (stateLines.length > 0) process.stdout.write(`\n${stateLines.join('\n')}\n`);
     process.stdout.write(
       `\ntargets${options.mode === 'smoke' ? ' (smoke run: figures too short to mean anything, nothing enforced)' : ' (reported, not enforced)'}:\n` +
         `${renderTargets(targets)}\n`,

@@ -8,6 +8,7 @@ export const SCENARIO_KEYS = [
   'service_signed',
   'service_linked',
   'cold_burst',
+  'service_signed_redis',
 ] as const;
 export type ScenarioKey = (typeof SCENARIO_KEYS)[number];
 

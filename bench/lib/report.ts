@@ -245,6 +245,7 @@ export function evaluateTargets(
   const full64 = at('service_signed', 64);
   const official64 = at('official', 64);
   const okScenario = (key: ScenarioKey) => scenarios.find((s) => s.key === key && s.status === 'ok');
+  const redis16 = at('service_signed_redis', 16);
   const verificationShare =
     full16?.cpu_us_per_request != null && off16?.cpu_us_per_request != null
       ? full16.cpu_us_per_request - off16.cpu_us_per_request
@@ -320,6 +321,16 @@ export function evaluateTargets(
       1,
     ),
   ];
+  targets.push(
+    target(
+      'shared_state_rps',
+      '(7) Redis store: req/s at 16 connections >= 0.85x (4), the in-memory store',
+      ratio(redis16?.rps, full16?.rps),
+      0.85,
+      'min',
+      'x',
+    ),
+  );
   const burstTarget: TargetResult =
     burst?.status === 'ok' && burst.certificate_loads !== null
       ? {
@@ -406,4 +417,28 @@ export function renderTable(scenarios: readonly ScenarioSummary[], burst: BurstS
 
 export function renderTargets(targets: readonly TargetResult[]): string {
   return targets.map((t) => `  ${t.status.padEnd(4)}  ${t.description}: ${t.actual}`).join('\n');
+}
+
+/** What sharing state through Redis costs per request: (7) against (4), same run, per connection level. */
+export function sharedStateCost(scenarios: readonly ScenarioSummary[]): string[] {
+  const memory = scenarios.find((s) => s.key === 'service_signed' && s.status === 'ok');
+  const redis = scenarios.find((s) => s.key === 'service_signed_redis' && s.status === 'ok');
+  if (!memory || !redis) return [];
+  const delta = (a: number | null, b: number | null): string => {
+    if (a === null || b === null) return '?';
+    const d = a - b;
+    return `${d >= 0 ? '+' : ''}${d.toFixed(1)}`;
+  };
+  const lines: string[] = [];
+  for (const [connections, shared] of Object.entries(redis.levels)) {
+    const local = memory.levels[connections];
+    if (!local) continue;
+    const redisCpu = shared.side_cpu_us_per_request?.redis;
+    lines.push(
+      `shared state, (7) Redis vs (4) memory at ${connections} connections: req/s ${fmt(ratio(shared.rps, local.rps), 2)}x, ` +
+        `p50 ${delta(shared.p50_ms, local.p50_ms)} ms, service CPU ${delta(shared.cpu_us_per_request, local.cpu_us_per_request)} us/req, ` +
+        `redis-server ${redisCpu == null ? '?' : redisCpu.toFixed(1)} us/req`,
+    );
+  }
+  return lines;
 }

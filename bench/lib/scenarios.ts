@@ -1,4 +1,5 @@
 // The servers under test and how each one is started and checked before it is measured.
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchOptions, ScenarioKey } from './options.ts';
@@ -194,12 +195,32 @@ function referenceScenario(
 interface ServiceSetup {
   verify: boolean;
   music: boolean;
+  /** Share state through a redis-server of its own (REDIS_URL) instead of the pod's memory. */
+  redis?: boolean;
+}
+
+/** The key secret the benchmark's service uses with Redis (any 16+ characters). */
+const BENCH_STATE_KEY_SECRET = 'bench-state-key-secret-0123456789';
+
+/** A redis-server for one repetition: no persistence, on 127.0.0.1. */
+function redisServer(port: number): ServerProcess {
+  if (spawnSync('redis-server', ['--version']).status !== 0) {
+    throw new NotAvailableYet('redis-server is not installed (Debian package redis-server)');
+  }
+  return new ServerProcess({
+    name: 'redis-server',
+    command: 'redis-server',
+    script: '',
+    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    port,
+    stdoutFile: '/dev/null',
+  });
 }
 
 function serviceEnv(
   ctx: BenchContext,
   setup: ServiceSetup,
-  ports: { port: number; metricsPort: number; musicPort?: number },
+  ports: { port: number; metricsPort: number; musicPort?: number; redisPort?: number },
 ): Record<string, string> {
   const env: Record<string, string> = {
     // `test`, not `production`: production refuses the development certificate source the benchmark signs
@@ -221,6 +242,10 @@ function serviceEnv(
     env.ALEXA_REPLAY_PROTECTION = ctx.options.replayProtection ? 'true' : 'false';
   }
   if (ports.musicPort !== undefined) env.MUSIC_API_BASE_URL = `http://127.0.0.1:${ports.musicPort}`;
+  if (ports.redisPort !== undefined) {
+    env.REDIS_URL = `redis://127.0.0.1:${ports.redisPort}/0`;
+    env.STATE_KEY_SECRET = BENCH_STATE_KEY_SECRET;
+  }
   return env;
 }
 
@@ -277,13 +302,21 @@ function serviceScenario(
           started.push(fake);
           side.upstream = fake;
         }
+        let redisPort: number | undefined;
+        if (setup.redis) {
+          redisPort = await freePort();
+          const redis = redisServer(redisPort);
+          await redis.start();
+          started.push(redis);
+          side.redis = redis;
+        }
         const port = await freePort();
         const metricsPort = await freePort();
         const spec: ServerSpec = {
           name: key,
           script: join(ctx.serversDir, 'service.mjs'),
           env: {
-            ...serviceEnv(ctx, setup, { port, metricsPort, musicPort }),
+            ...serviceEnv(ctx, setup, { port, metricsPort, musicPort, redisPort }),
             BENCH_DIST: ctx.dist,
             ...ctx.imageRuntime.env,
             ...ctx.options.serviceEnv,
@@ -315,6 +348,11 @@ function serviceScenario(
           stop,
         };
         if (options.skipSanity) return running;
+        if (setup.redis && (await scrapeMetric(running.metricsUrl!, 'state_store_up')) !== 1) {
+          throw new SanityFailure(
+            `${title}: the service did not connect to its redis-server (state_store_up != 1)`,
+          );
+        }
         if (setup.verify) {
           const unsigned = await post(url, unsignedSource(kind).next());
           if (unsigned.status === 200) {
@@ -385,6 +423,14 @@ export const SCENARIOS: readonly Scenario[] = [
     { verify: true, music: false },
   ),
   serviceScenario(
+    7,
+    'service_signed_redis',
+    'service, full signed path, Redis store',
+    'scenario 4 with REDIS_URL: replay protection claims each request ID in a redis-server (own process)',
+    'launch',
+    { verify: true, music: false, redis: true },
+  ),
+  serviceScenario(
     5,
     'service_linked',
     'service, linked PlayMusicIntent',
@@ -395,7 +441,7 @@ export const SCENARIOS: readonly Scenario[] = [
 ];
 
 /** The scenario-4 server, reused by the cold burst and the leak check. */
-export const FULL_SIGNED = SCENARIOS[3];
+export const FULL_SIGNED = SCENARIOS.find((s) => s.key === 'service_signed')!;
 
 /** Values of the series named `name` (any labels) on a Prometheus text page, summed; undefined when absent. */
 export async function scrapeMetric(metricsUrl: string, name: string): Promise<number | undefined> {

@@ -10,6 +10,8 @@ export interface ServerSpec {
   readonly name: string;
   /** Script run by this Node binary (a `.ts` file is type-stripped by Node 24, a `.js` file runs as is). */
   readonly script: string;
+  /** Another executable to run instead of Node (then `script` is not used and `args` are its arguments). */
+  readonly command?: string;
   readonly args?: readonly string[];
   /** Added to (and overriding) the parent's environment; the parent's NODE_OPTIONS is not inherited. */
   readonly env?: Readonly<Record<string, string>>;
@@ -54,7 +56,10 @@ export class ServerProcess {
     const env: Record<string, string | undefined> = { ...process.env };
     delete env.NODE_OPTIONS; // not inherited; a spec may still set it
     Object.assign(env, spec.env);
-    const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), spec.script, ...(spec.args ?? [])], {
+    const [command, args] = spec.command
+      ? [spec.command, [...(spec.args ?? [])]]
+      : [process.execPath, [...(spec.nodeArgs ?? []), spec.script, ...(spec.args ?? [])]];
+    const child = spawn(command, args, {
       env,
       stdio: ['ignore', stdout, 'pipe', ...(spec.ipc ? (['ipc'] as const) : [])],
     });
