@@ -1,5 +1,6 @@
 import { hashUserId } from '@lib/account-linking';
-import { alexaRequest, DEFAULT_USER_ID } from '../../tools/alexa-request/envelope.ts';
+import { StateKeys, STATE_STORE, type StateStore } from '@lib/state-store';
+import { alexaRequest, DEFAULT_SKILL_ID, DEFAULT_USER_ID } from '../../tools/alexa-request/envelope.ts';
 import { createTestApp, metricValue, type TestApp } from '../support/test-app';
 import { LinkingTestDomainModule, LinkingEventsListener, TokenProbe } from './linking-test-domain.module';
 import { LinkingTestUpstream } from './linking-test-upstream';
@@ -311,6 +312,24 @@ describe('account linking (real app, real upstream)', () => {
         'alexa::alerts:reminders:skill:readwrite',
       ]);
       expect(byEvent.get('disabled')?.userInformationPersistenceStatus).toBe('PERSISTED');
+    });
+
+    it("deletes a user's persistent attributes when they disable the skill for good (NOT_PERSISTED)", async () => {
+      const store = t.app.get<StateStore>(STATE_STORE);
+      const keyOf = (user: string) => t.app.get(StateKeys).user(DEFAULT_SKILL_ID, user);
+      const disable = (user: string, status: string) =>
+        t.alexa(
+          alexaRequest()
+            .user(user)
+            .event('AlexaSkillEvent.SkillDisabled', { userInformationPersistenceStatus: status }),
+        );
+      for (const user of ['amzn1.ask.account.LEAVING', 'amzn1.ask.account.PAUSING']) {
+        await store.set(keyOf(user), '{"music":{"lastQuery":"Queen"}}', 60_000);
+      }
+      expect((await disable('amzn1.ask.account.LEAVING', 'NOT_PERSISTED')).statusCode).toBe(200);
+      expect((await disable('amzn1.ask.account.PAUSING', 'PERSISTED')).statusCode).toBe(200);
+      expect(await store.get(keyOf('amzn1.ask.account.LEAVING'))).toBeUndefined();
+      expect(await store.get(keyOf('amzn1.ask.account.PAUSING'))).toBe('{"music":{"lastQuery":"Queen"}}');
     });
 
     it('counts and emits an event that Amazon redelivers (same request ID) only once', async () => {

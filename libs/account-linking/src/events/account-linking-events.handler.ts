@@ -25,7 +25,9 @@ const scopes = (value: unknown): readonly string[] | undefined =>
 /**
  * Acknowledges the account-linking skill events with an empty response, logs them (user ID hashed, never
  * the token), counts them and re-emits them as Nest events for domain modules. The skill core answers an
- * event Amazon redelivers (same request ID) without calling this handler, so each is counted once.
+ * event Amazon redelivers (same request ID, to any pod) without calling this handler, so each is counted once.
+ * When a user disables the skill and Amazon says their user ID will not come back (`NOT_PERSISTED`), their
+ * persistent attributes are deleted.
  * These events belong to this module: a team reacts through `@OnEvent(ACCOUNT_LINKING_EVENTS.*)` rather
  * than a second handler (two handlers for one event fail at start-up).
  */
@@ -39,7 +41,7 @@ export class AccountLinkingEventsHandler implements SkillHandler {
     private readonly emitter: EventEmitter2,
   ) {}
 
-  handle(input: HandlerInput, context: SkillRequestContext): Response {
+  async handle(input: HandlerInput, context: SkillRequestContext): Promise<Response> {
     const kind = SKILL_EVENT_KINDS[context.requestType];
     if (kind) {
       this.metrics.event(kind);
@@ -64,8 +66,24 @@ export class AccountLinkingEventsHandler implements SkillHandler {
           'account-linking event listener failed',
         );
       }
+      if (event.userInformationPersistenceStatus === 'NOT_PERSISTED') await this.forget(input, context);
     }
     return input.responseBuilder.getResponse();
+  }
+
+  /**
+   * The user disabled the skill and Amazon will not give their user ID back (they get a new one if they enable
+   * it again): what the skill stored under it can never be read again, so it goes now rather than at its TTL.
+   */
+  private async forget(input: HandlerInput, context: SkillRequestContext): Promise<void> {
+    try {
+      await input.attributesManager.deletePersistentAttributes?.();
+    } catch (error) {
+      this.logger.error(
+        { requestId: context.requestId, err: { type: (error as Error).name } },
+        'could not delete the persistent attributes of a user who disabled the skill',
+      );
+    }
   }
 
   private toEvent(kind: AccountLinkingEvent['event'], context: SkillRequestContext): AccountLinkingEvent {
