@@ -1,9 +1,10 @@
 import { Redis } from 'ioredis';
+import { join } from 'node:path';
 import { alexaRequest, DEFAULT_USER_ID } from '../../tools/alexa-request/envelope.ts';
 import { type FakeMusicApi, startFakeMusicApi } from '../../tools/fake-music-api.ts';
 import type { Exchange } from '../../tools/soak/http-client.ts';
+import { type Pod, PodPair, type SignedAlexaRequest, SteadyLoad } from '../../tools/scale-out/pods.ts';
 import { describeWithRedis, RedisServer } from '../support/redis-server';
-import { type Pod, PodPair, type SignedAlexaRequest } from './support/pods';
 
 // Two pods of the built service (two processes) sharing one real redis-server: what one pod accepted, the other
 // knows. Then Redis dies, freezes and comes back under load: every request is still answered, the pods fall
@@ -26,7 +27,7 @@ describeWithRedis()('two pods sharing one Redis', () => {
   beforeAll(async () => {
     redis = await RedisServer.start();
     music = await startFakeMusicApi({ tokens: [TOKEN], control: false });
-    pods = await PodPair.start({
+    pods = await PodPair.start(join(__dirname, '../..'), {
       REDIS_URL: redis.url,
       STATE_KEY_SECRET: SECRET,
       MUSIC_API_BASE_URL: music.url,
@@ -121,30 +122,7 @@ describeWithRedis()('two pods sharing one Redis', () => {
   });
 
   describe('when Redis fails under load', () => {
-    /** Clients that keep sending new signed requests to both pods, alternating, until stopped. */
-    function load(clients = 8) {
-      const replies: Exchange[] = [];
-      let stopped = false;
-      let waiters: Array<{ count: number; resolve: () => void }> = [];
-      const loop = async (n: number) => {
-        for (let i = n; !stopped; i++) {
-          replies.push(await pods.pods[i % 2].send(launch()));
-          waiters = waiters.filter((w) => (replies.length >= w.count ? (w.resolve(), false) : true));
-        }
-      };
-      const running = Promise.all(Array.from({ length: clients }, (_, n) => loop(n)));
-      return {
-        replies,
-        /** Resolves once `more` further replies have arrived. */
-        after: (more: number) =>
-          new Promise<void>((resolve) => waiters.push({ count: replies.length + more, resolve })),
-        stop: async () => {
-          stopped = true;
-          await running;
-          return replies;
-        },
-      };
-    }
+    const load = () => new SteadyLoad(pods, launch);
 
     const expectAllAnswered = (replies: Exchange[]) => {
       const outcomes = new Map<string, number>();
