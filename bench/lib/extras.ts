@@ -65,7 +65,7 @@ function describe(result: Record<string, unknown>): string[] {
 }
 
 /** The benchmarks other parts of the project promised; each is reported, present or not. */
-const EXPECTED = ['verification', 'resilient-http'];
+const EXPECTED = ['verification', 'resilient-http', 'state-store'];
 
 export async function runExtras(benchDir: string, options: ExtraBenchOptions): Promise<ExtraRecord[]> {
   const present = existsSync(benchDir)

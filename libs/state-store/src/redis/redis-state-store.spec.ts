@@ -145,9 +145,13 @@ describe('RedisStateStore', () => {
     expect(warn).toHaveBeenCalledTimes(1);
   });
 
-  it('closes the connection at shutdown', async () => {
+  it('closes the connection at shutdown, without calling that an outage', async () => {
+    await store.onApplicationBootstrap();
     await store.onApplicationShutdown();
+    redis.status = 'end';
+    redis.emit('close');
     expect(redis.quit).toHaveBeenCalled();
     expect(redis.disconnect).toHaveBeenCalled();
+    expect(warn).not.toHaveBeenCalled();
   });
 });

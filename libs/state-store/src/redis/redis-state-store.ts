@@ -44,6 +44,8 @@ export class RedisStateStore implements StateStore, OnApplicationBootstrap, OnAp
   private readonly breaker: CircuitBreakerPolicy;
   private shared: boolean | undefined;
   private problem = 'not connected yet';
+  /** Set at shutdown: closing the connection is not an outage. */
+  private closing = false;
 
   constructor(
     private readonly redis: Redis,
@@ -78,6 +80,7 @@ export class RedisStateStore implements StateStore, OnApplicationBootstrap, OnAp
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
     if (this.redis.status === 'end') return;
     const abort = new AbortController();
     await Promise.race([
@@ -165,7 +168,7 @@ export class RedisStateStore implements StateStore, OnApplicationBootstrap, OnAp
   /** One log line and one gauge change per transition between shared and per pod, never one per request. */
   private report(): void {
     const shared = this.isShared;
-    if (shared === this.shared) return;
+    if (shared === this.shared || this.closing) return;
     const first = this.shared === undefined;
     this.shared = shared;
     this.metrics.setUp(shared);
