@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { alexaRequest, DEFAULT_USER_ID } from '../../tools/alexa-request/envelope.ts';
 import { type FakeMusicApi, startFakeMusicApi } from '../../tools/fake-music-api.ts';
 import type { Exchange } from '../../tools/soak/http-client.ts';
+import { ServiceProcess } from '../../tools/soak/service-process.ts';
 import { type Pod, PodPair, type SignedAlexaRequest, SteadyLoad } from '../../tools/scale-out/pods.ts';
 import { describeWithRedis, RedisServer } from '../support/redis-server';
 
@@ -198,5 +199,19 @@ describeWithRedis()('two pods sharing one Redis', () => {
         expect(pod.process.lines.join('\n')).not.toContain(USER);
       }
     });
+  });
+});
+
+describe('a production pod without a shared store', () => {
+  it('warns at start-up that replay protection, event dedupe and attributes are per pod', async () => {
+    const pod = await ServiceProcess.start({
+      root: join(__dirname, '../..'),
+      env: { NODE_ENV: 'production', ALEXA_SKILL_ID: 'amzn1.ask.skill.00000000-0000-4000-8000-000000000000' },
+    });
+    const exit = await pod.stop();
+    expect(exit.code).toBe(0);
+    const warnings = pod.entries().filter((e) => e.level === 40 && String(e.msg).includes('no REDIS_URL'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].msg).toContain('with more than one replica, set REDIS_URL');
   });
 });
