@@ -41,6 +41,34 @@ describe('loadConfig', () => {
   });
 });
 
+describe('the shared state settings', () => {
+  const message = (env: Record<string, string>): string => {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return '';
+  };
+
+  it('require STATE_KEY_SECRET with REDIS_URL in production, not in development', () => {
+    expect(message({ REDIS_URL: 'redis://cache:6379/0' })).toContain(
+      'STATE_KEY_SECRET: is required when REDIS_URL is set and NODE_ENV=production',
+    );
+    expect(message({ REDIS_URL: 'rediss://u:p@cache:6380/1', STATE_KEY_SECRET: 'x'.repeat(32) })).toBe('');
+    expect(message({ NODE_ENV: 'development', REDIS_URL: 'redis://localhost:6379' })).toBe('');
+    expect(message({})).toBe('');
+  });
+
+  it('accept only redis:// and rediss:// URLs, a 16-character secret and a command timeout up to 250 ms', () => {
+    expect(message({ NODE_ENV: 'test', REDIS_URL: 'http://cache:6379' })).toContain('REDIS_URL:');
+    expect(message({ NODE_ENV: 'test', STATE_KEY_SECRET: 'short' })).toContain('STATE_KEY_SECRET:');
+    expect(message({ NODE_ENV: 'test', STATE_COMMAND_TIMEOUT_MS: '1000' })).toContain(
+      'STATE_COMMAND_TIMEOUT_MS:',
+    );
+  });
+});
+
 describe('the README configuration table', () => {
   it('lists exactly the variables the schema reads', () => {
     const readme = readFileSync(join(__dirname, '../../../../README.md'), 'utf8');
