@@ -80,11 +80,14 @@ describe('hostile traffic: flooding the certificate cache', () => {
     );
     const before = await s.t.failures();
     const signed: number[] = [];
-    for (const url of floodUrls) {
-      expect((await unsigned(url)).statusCode).toBe(400);
-      signed.push(...(await signedStatuses(1)));
+    // Bursts as large as the cache, so that an LRU holding every chain would have dropped Amazon's by now.
+    for (let from = 0; from < floodUrls.length; from += CACHE_SIZE) {
+      for (const url of floodUrls.slice(from, from + CACHE_SIZE)) {
+        expect((await unsigned(url)).statusCode).toBe(400);
+      }
+      signed.push(...(await signedStatuses(5)));
     }
-    expect(signed).toEqual(all200(floodUrls.length));
+    expect(signed).toEqual(all200(10));
     expect(await refusedSince(before)).toEqual({ signature: floodUrls.length });
     expect(s.server.downloads(TEST_CERT_PATH)).toBe(1);
   });
