@@ -26,6 +26,9 @@ describe('request verification: the certificate URL (rule 1)', () => {
     ['traversal out of /echo.api/', 'https://s3.amazonaws.com/echo.api/../evil/echo-api-cert-test.pem'],
     ['percent-encoded traversal', 'https://s3.amazonaws.com/echo.api/%2e%2e/evil/echo-api-cert-test.pem'],
     ['user info', 'https://amazon@s3.amazonaws.com/echo.api/echo-api-cert-test.pem'],
+    ['a query string', 'https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem?v=1'],
+    ['an empty query string', 'https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem?'],
+    ['a fragment', 'https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem#v1'],
   ])('refuses %s with check="cert_url" and downloads nothing', async (_rule, url) => {
     const requested = s.source.requested.length;
     await s.expectRefused(s.request().certUrl(url), 'cert_url');

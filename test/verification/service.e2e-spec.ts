@@ -5,7 +5,11 @@ import type { SigningCertificate } from '@lib/alexa-verification';
 import { alexaRequest, DEFAULT_SKILL_ID } from '../../tools/alexa-request/envelope.ts';
 import { signRequest } from '../../tools/alexa-request/sign.ts';
 import { DEV_CA_FILE, ensureDevCerts, loadDevSigningIdentity } from '../../tools/dev-certs.ts';
-import { CertificateCache } from '../../libs/alexa-verification/src/certificate-cache/certificate-cache';
+import {
+  CertificateCache,
+  type CertificateLoader,
+} from '../../libs/alexa-verification/src/certificate-cache/certificate-cache';
+import type { CertificateLocation } from '../../libs/alexa-verification/src/certificate-url/certificate-url-policy';
 import { PinnedClock } from '../support/signing/pinned-clock';
 import { REFUSAL_BODY, VerificationScenario } from '../support/signing/verification-scenario';
 import { createVerificationTestApp } from '../support/signing/verification-test-app';
@@ -14,9 +18,9 @@ import { createVerificationTestApp } from '../support/signing/verification-test-
 class CountingCertificateCache extends CertificateCache {
   calls = 0;
 
-  override get(url: string, load: (url: string) => Promise<SigningCertificate>): Promise<SigningCertificate> {
+  override get(location: CertificateLocation, load: CertificateLoader): Promise<SigningCertificate> {
     this.calls++;
-    return super.get(url, load);
+    return super.get(location, load);
   }
 }
 
@@ -31,7 +35,10 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
 describe('request verification in the running service', () => {
   describe('a burst on a cold cache, over real sockets', () => {
     let s: VerificationScenario;
-    const cache = new CountingCertificateCache({ maxEntries: 8, maxConcurrentLoads: 8 }, new PinnedClock());
+    const cache = new CountingCertificateCache(
+      { maxEntries: 8, maxPending: 4, pendingTtlMs: 30_000, maxConcurrentLoads: 8, reservedLoads: 2 },
+      new PinnedClock(),
+    );
 
     beforeAll(async () => {
       // A long download deadline: the download is held on purpose until all 200 requests wait for it.

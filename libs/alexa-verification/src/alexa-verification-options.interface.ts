@@ -27,10 +27,19 @@ export interface AlexaVerificationModuleOptions {
   certFetchTimeoutMs?: number;
   /** Largest certificate chain accepted, in bytes (Amazon's is about 7 KB). @default 65536 */
   certMaxBytes?: number;
-  /** Most certificate URLs kept in the cache. @default 32 */
+  /** Most certificate chains kept that have verified a signature (one per S3 object). @default 32 */
   certCacheSize?: number;
+  /** Most downloaded chains kept that have not verified a signature yet (the pending area). @default 4 */
+  certPendingSize?: number;
+  /** How long a downloaded chain waits in the pending area for a signature it verifies. @default 30000 */
+  certPendingTtlMs?: number;
   /** Most certificate downloads in flight at once; beyond it a cold URL fails at once. @default 8 */
   certMaxConcurrentFetches?: number;
+  /**
+   * Of those, how many only URLs that verified a signature recently may use, so that requests naming unknown
+   * URLs cannot take every slot; less than `certMaxConcurrentFetches`. @default 2
+   */
+  certReservedFetches?: number;
   /** Refuse a second request with an accepted request ID (`ALEXA_REPLAY_PROTECTION`). @default true */
   replayProtection?: boolean;
   /**

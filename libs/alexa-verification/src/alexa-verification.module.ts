@@ -72,7 +72,13 @@ const checks: Provider[] = [
     inject: [VERIFICATION_SETTINGS, CLOCK],
     useFactory: (s: VerificationSettings, clock: Clock) =>
       new CertificateCache(
-        { maxEntries: s.certCacheSize, maxConcurrentLoads: s.certMaxConcurrentFetches },
+        {
+          maxEntries: s.certCacheSize,
+          maxPending: s.certPendingSize,
+          pendingTtlMs: s.certPendingTtlMs,
+          maxConcurrentLoads: s.certMaxConcurrentFetches,
+          reservedLoads: s.certReservedFetches,
+        },
         clock,
       ),
   },

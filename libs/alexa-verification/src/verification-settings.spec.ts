@@ -13,7 +13,10 @@ describe('resolveVerificationSettings', () => {
       certFetchTimeoutMs: 2_000,
       certMaxBytes: 65_536,
       certCacheSize: 32,
+      certPendingSize: 4,
+      certPendingTtlMs: 30_000,
       certMaxConcurrentFetches: 8,
+      certReservedFetches: 2,
       replayProtection: true,
       signatureVerifyMode: 'threadpool',
       production: false,
@@ -69,6 +72,22 @@ describe('resolveVerificationSettings', () => {
     expect(() => resolveVerificationSettings({ certCacheSize: value, production: false })).toThrow(
       /certCacheSize must be a positive integer/,
     );
+  });
+
+  it.each([
+    [
+      { certReservedFetches: 8 },
+      /certReservedFetches \(8\) must be less than certMaxConcurrentFetches \(8\)/,
+    ],
+    [
+      { certReservedFetches: 2, certMaxConcurrentFetches: 1 },
+      /certReservedFetches \(2\) must be less than certMaxConcurrentFetches \(1\)/,
+    ],
+    [{ certReservedFetches: 0 }, /certReservedFetches must be a positive integer/],
+    [{ certPendingSize: 0 }, /certPendingSize must be a positive integer/],
+    [{ certPendingTtlMs: 0.5 }, /certPendingTtlMs must be a positive integer/],
+  ])('refuses download slots and pending area settings %j', (options, message) => {
+    expect(() => resolveVerificationSettings({ production: false, ...options })).toThrow(message);
   });
 
   it('trims skill IDs and drops empty ones', () => {

@@ -16,7 +16,10 @@ export interface VerificationSettings {
   readonly certFetchTimeoutMs: number;
   readonly certMaxBytes: number;
   readonly certCacheSize: number;
+  readonly certPendingSize: number;
+  readonly certPendingTtlMs: number;
   readonly certMaxConcurrentFetches: number;
+  readonly certReservedFetches: number;
   readonly replayProtection: boolean;
   readonly signatureVerifyMode: SignatureVerifyMode;
   readonly production: boolean;
@@ -45,7 +48,10 @@ export function resolveVerificationSettings(options: AlexaVerificationModuleOpti
     certFetchTimeoutMs: positive('certFetchTimeoutMs', options.certFetchTimeoutMs, 2_000),
     certMaxBytes: positive('certMaxBytes', options.certMaxBytes, 65_536),
     certCacheSize: positive('certCacheSize', options.certCacheSize, 32),
+    certPendingSize: positive('certPendingSize', options.certPendingSize, 4),
+    certPendingTtlMs: positive('certPendingTtlMs', options.certPendingTtlMs, 30_000),
     certMaxConcurrentFetches: positive('certMaxConcurrentFetches', options.certMaxConcurrentFetches, 8),
+    certReservedFetches: positive('certReservedFetches', options.certReservedFetches, 2),
     replayProtection: options.replayProtection ?? true,
     signatureVerifyMode: options.signatureVerifyMode ?? 'threadpool',
     production: options.production ?? process.env.NODE_ENV === 'production',
@@ -58,6 +64,12 @@ export function resolveVerificationSettings(options: AlexaVerificationModuleOpti
   if (settings.signatureVerifyMode !== 'threadpool' && settings.signatureVerifyMode !== 'inline') {
     throw new VerificationConfigError(
       `Alexa verification: signatureVerifyMode must be 'threadpool' or 'inline', got ${String(settings.signatureVerifyMode)}`,
+    );
+  }
+  if (settings.certReservedFetches >= settings.certMaxConcurrentFetches) {
+    throw new VerificationConfigError(
+      `Alexa verification: certReservedFetches (${settings.certReservedFetches}) must be less than ` +
+        `certMaxConcurrentFetches (${settings.certMaxConcurrentFetches}), or no unknown URL could ever download`,
     );
   }
   if (typeof settings.certSource === 'object' && settings.certSource.dir === '') {

@@ -1,5 +1,5 @@
 import type { ModuleMetadata } from '@nestjs/common';
-import type { VerificationCheck } from '@lib/alexa-verification';
+import type { CertificateSource, VerificationCheck } from '@lib/alexa-verification';
 import {
   alexaRequest,
   DEFAULT_SKILL_ID,
@@ -24,6 +24,8 @@ export interface ScenarioOptions {
   /** Size cap of the test certificate source. @default 65536 */
   certMaxBytes?: number;
   overrides?: ReadonlyArray<readonly [token: unknown, value: unknown]>;
+  /** Puts a source in front of the local "S3" (e.g. a {@link HeldCertificateSource} for a slow S3). */
+  wrapSource?: (source: MappedCertificateSource) => CertificateSource;
 }
 
 /**
@@ -54,7 +56,7 @@ export class VerificationScenario {
     const t = await createVerificationTestApp({
       env: { ALEXA_SKILL_ID: DEFAULT_SKILL_ID, ALEXA_TRUSTED_CA_FILE: pki.caFile, ...options.env },
       clock,
-      certificateSource: source,
+      certificateSource: options.wrapSource ? options.wrapSource(source) : source,
       imports: options.imports,
       overrides: options.overrides,
     });

@@ -1,70 +1,134 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock/clock.interface';
 import type { SigningCertificate } from '../certificate-chain/signing-certificate';
+import type { CertificateLocation } from '../certificate-url/certificate-url-policy';
 import { VerificationFailure } from '../verification-failure';
+import { DownloadSlots } from './download-slots';
 
 export interface CertificateCacheOptions {
-  /** Most certificate URLs kept (least recently used evicted). */
+  /** Most chains kept that have verified a signature (least recently used evicted). */
   maxEntries: number;
+  /** Most chains kept that are downloaded and valid but have not verified a signature yet. */
+  maxPending: number;
+  /** How long a chain waits in the pending area for a signature it verifies, in milliseconds. */
+  pendingTtlMs: number;
   /** Most downloads in flight at once, over all URLs; beyond it a cold URL fails at once. */
   maxConcurrentLoads: number;
+  /** Of those, how many only URLs that verified a signature recently may use. */
+  reservedLoads: number;
+}
+
+/** Downloads one chain and validates it; failures throw a `cert_*` {@link VerificationFailure}. */
+export type CertificateLoader = (url: string) => Promise<SigningCertificate>;
+
+/**
+ * How many objects that verified a signature are remembered for their reserved download slots, after their
+ * chain expired or was evicted. Amazon uses one URL at a time; the bound only caps memory (keys are at most
+ * 2 KB).
+ */
+const KNOWN_KEYS = 64;
+
+interface PendingCertificate {
+  readonly certificate: SigningCertificate;
+  /** The earlier of the pending deadline and the chain's own expiry. */
+  readonly expiresAt: number;
 }
 
 /**
- * Validated signing certificates by (normalised) URL, kept until the chain expires. Bounded (LRU).
- * Concurrent misses for one URL share a single load (single-flight); a failed load is not remembered, so the
- * next request tries again. Expiry is read from the injected clock, not from lru-cache's own timer.
+ * Validated signing certificates by S3 object ({@link CertificateLocation.key}), in two bounded areas:
+ * - **verified**: chains that have verified a request's signature, kept until they expire (LRU). Only
+ *   {@link confirm} puts a chain here, so unsigned requests can neither fill nor evict it.
+ * - **pending**: chains downloaded and validated for a request whose signature has not (yet) verified; small,
+ *   short-lived (LRU + deadline), so a signed request that finds its chain here needs no second download.
+ * Concurrent misses for one object share a single download (single-flight); a failed download is not
+ * remembered. Downloads take slots from {@link DownloadSlots}, some of which only objects that verified a
+ * signature recently may use. Expiry is read from the injected clock, not from lru-cache's own timer.
  */
 export class CertificateCache {
-  private readonly entries: LRUCache<string, SigningCertificate>;
+  private readonly verified: LRUCache<string, SigningCertificate>;
+  private readonly pending: LRUCache<string, PendingCertificate>;
+  /** Objects that verified a signature recently, remembered beyond their chain: they get reserved slots. */
+  private readonly known: LRUCache<string, true>;
   private readonly loading = new Map<string, Promise<SigningCertificate>>();
+  private readonly slots: DownloadSlots;
+  private readonly pendingTtlMs: number;
   private readonly clock: Clock;
-  private readonly maxConcurrentLoads: number;
 
   constructor(options: CertificateCacheOptions, clock: Clock) {
-    this.entries = new LRUCache({ max: options.maxEntries });
-    this.maxConcurrentLoads = options.maxConcurrentLoads;
+    this.verified = new LRUCache({ max: options.maxEntries });
+    this.pending = new LRUCache({ max: options.maxPending });
+    this.known = new LRUCache({ max: KNOWN_KEYS });
+    this.slots = new DownloadSlots(options.maxConcurrentLoads, options.reservedLoads);
+    this.pendingTtlMs = options.pendingTtlMs;
     this.clock = clock;
   }
 
-  /** The cached, unexpired certificate for `url`, if any (synchronous: the hot path). */
-  current(url: string): SigningCertificate | undefined {
-    const cached = this.entries.get(url);
+  /** The verified, unexpired certificate for the object `key`, if any (synchronous: the hot path). */
+  current(key: string): SigningCertificate | undefined {
+    const cached = this.verified.get(key);
     if (cached === undefined || this.clock.now() <= cached.validTo) return cached;
-    this.entries.delete(url);
+    this.verified.delete(key);
     return undefined;
   }
 
-  /** The cached certificate for `url`, or the (shared) result of `load(url)`. */
-  get(url: string, load: (url: string) => Promise<SigningCertificate>): Promise<SigningCertificate> {
-    const cached = this.current(url);
+  /**
+   * The certificate for `location`: verified, pending, or the (shared) result of `load(location.url)`, which
+   * then waits in the pending area. The caller must {@link confirm} it once a signature verified with it.
+   */
+  get(location: CertificateLocation, load: CertificateLoader): Promise<SigningCertificate> {
+    const { key } = location;
+    const cached = this.current(key) ?? this.pendingFor(key);
     if (cached !== undefined) return Promise.resolve(cached);
-    const pending = this.loading.get(url);
-    if (pending) return pending;
-    if (this.loading.size >= this.maxConcurrentLoads) {
+    const inFlight = this.loading.get(key);
+    if (inFlight) return inFlight;
+    const known = this.known.has(key);
+    if (!this.slots.tryAcquire(known)) {
       return Promise.reject(
         new VerificationFailure('cert_fetch', 'too many certificate downloads in flight'),
       );
     }
-    const loaded = this.load(url, load);
-    this.loading.set(url, loaded);
+    const loaded = this.load(location, load, known);
+    this.loading.set(key, loaded);
     return loaded;
   }
 
+  /** A signature verified with `certificate`: it moves to the verified area and `key` is known from now on. */
+  confirm(key: string, certificate: SigningCertificate): void {
+    this.verified.set(key, certificate);
+    this.pending.delete(key);
+    this.known.set(key, true);
+  }
+
+  /** Chains that have verified a signature. */
   get size(): number {
-    return this.entries.size;
+    return this.verified.size;
+  }
+
+  /** Chains waiting for a signature (expired ones may still count until looked up or evicted). */
+  get pendingSize(): number {
+    return this.pending.size;
+  }
+
+  private pendingFor(key: string): SigningCertificate | undefined {
+    const entry = this.pending.get(key);
+    if (entry === undefined || this.clock.now() <= entry.expiresAt) return entry?.certificate;
+    this.pending.delete(key);
+    return undefined;
   }
 
   private async load(
-    url: string,
-    load: (url: string) => Promise<SigningCertificate>,
+    location: CertificateLocation,
+    load: CertificateLoader,
+    known: boolean,
   ): Promise<SigningCertificate> {
     try {
-      const certificate = await load(url);
-      this.entries.set(url, certificate);
+      const certificate = await load(location.url);
+      const expiresAt = Math.min(this.clock.now() + this.pendingTtlMs, certificate.validTo);
+      this.pending.set(location.key, { certificate, expiresAt });
       return certificate;
     } finally {
-      this.loading.delete(url);
+      this.loading.delete(location.key);
+      this.slots.release(known);
     }
   }
 }

@@ -1,2 +1,2 @@
 export { CertificateCache } from './certificate-cache';
-export type { CertificateCacheOptions } from './certificate-cache';
+export type { CertificateCacheOptions, CertificateLoader } from './certificate-cache';

@@ -3,7 +3,7 @@ import { CertificateUrlPolicy } from './certificate-url-policy';
 
 function refusal(policy: CertificateUrlPolicy, url: string): VerificationFailure {
   try {
-    policy.normalise(url);
+    policy.locate(url);
   } catch (error) {
     return error as VerificationFailure;
   }
@@ -41,9 +41,8 @@ describe('CertificateUrlPolicy', () => {
     ],
     ['https://s3.amazonaws.com/echo.api/%2e%2E/echo.api/a.pem', 'https://s3.amazonaws.com/echo.api/a.pem'],
     ['https://s3.amazonaws.com/echo.api/a%2fb.pem', 'https://s3.amazonaws.com/echo.api/a%2Fb.pem'],
-    ['https://s3.amazonaws.com/echo.api/cert.pem#part', 'https://s3.amazonaws.com/echo.api/cert.pem'],
   ])('accepts %s as %s', (url, normalised) => {
-    expect(policy.normalise(url)).toBe(normalised);
+    expect(policy.locate(url).url).toBe(normalised);
   });
 
   it.each([
@@ -72,6 +71,12 @@ describe('CertificateUrlPolicy', () => {
     ['', 'printable'],
     [`https://s3.amazonaws.com/echo.api/${'a'.repeat(3000)}.pem`, 'printable'],
     ['https://s3.amazonaws.com/echo.api/cert\u00e9.pem', 'printable'],
+    ['https://s3.amazonaws.com/echo.api/cert.pem?x=1', 'query string or fragment'],
+    ['https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem?v=0', 'query string or fragment'],
+    ['https://s3.amazonaws.com/echo.api/cert.pem?', 'query string or fragment'],
+    ['https://s3.amazonaws.com/echo.api/cert.pem#part', 'query string or fragment'],
+    ['https://s3.amazonaws.com/echo.api/cert.pem#', 'query string or fragment'],
+    ['https://s3.amazonaws.com/echo.api/cert.pem?#', 'query string or fragment'],
   ])('refuses %s (%s)', (url, reason) => {
     const failure = refusal(policy, url);
     expect(failure).toBeInstanceOf(VerificationFailure);
@@ -79,18 +84,58 @@ describe('CertificateUrlPolicy', () => {
     expect(failure.reason).toContain(reason);
   });
 
-  it('keeps the query, which Amazon never sends but its rules do not forbid', () => {
-    expect(policy.normalise('https://s3.amazonaws.com/echo.api/cert.pem?x=1')).toBe(
-      'https://s3.amazonaws.com/echo.api/cert.pem?x=1',
-    );
+  describe('one S3 object, one key', () => {
+    const keyOf = (url: string): string => new CertificateUrlPolicy().locate(url).key;
+    const AMAZON = 'https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem';
+
+    it.each([
+      'https://S3.AmazonAWS.com/echo.api/echo-api-cert-12.pem',
+      'https://s3.amazonaws.com:443/echo.api/echo-api-cert-12.pem',
+      'https://s3.amazonaws.com/echo.api/x/../echo-api-cert-12.pem',
+      'https://s3.amazonaws.com/echo.api/./echo-api-cert-12.pem',
+      'https://s3.amazonaws.com/%65cho.api/%65cho-api-c%65rt-12.pem',
+      'https://s3.amazonaws.com/echo.api/echo%2Dapi%2dcert%2D12%2Epem',
+    ])('gives %s the key of Amazon’s own URL', (variant) => {
+      expect(keyOf(variant)).toBe(keyOf(AMAZON));
+    });
+
+    it.each([
+      ['a%21.pem', 'a!.pem'],
+      ['a%2Fb.pem', 'a/b.pem'],
+      ['a%2fb.pem', 'a/b.pem'],
+      ['a%20b.pem', 'a+b.pem'],
+      ['a%3Bb.pem', 'a;b.pem'],
+    ])('gives %s and %s one key: S3 decodes both to one object', (encoded, plain) => {
+      expect(keyOf(`https://s3.amazonaws.com/echo.api/${encoded}`)).toBe(
+        keyOf(`https://s3.amazonaws.com/echo.api/${plain}`),
+      );
+    });
+
+    it.each([
+      ['a%2Bb.pem', 'a+b.pem'],
+      ['a%2525.pem', 'a%25.pem'],
+      ['A.pem', 'a.pem'],
+      ['a//b.pem', 'a/b.pem'],
+      ['a.pem', 'a.pem/'],
+    ])('keeps %s and %s apart: they are two objects', (one, other) => {
+      expect(keyOf(`https://s3.amazonaws.com/echo.api/${one}`)).not.toBe(
+        keyOf(`https://s3.amazonaws.com/echo.api/${other}`),
+      );
+    });
+
+    it('still downloads the URL as normalised, escapes kept', () => {
+      const location = new CertificateUrlPolicy().locate('https://s3.amazonaws.com/echo.api/a%2fb+c.pem');
+      expect(location.url).toBe('https://s3.amazonaws.com/echo.api/a%2Fb+c.pem');
+      expect(location.key).toBe('/echo.api/a/b c.pem');
+    });
   });
 
   it('checks a new header after remembering the last accepted one', () => {
     const fresh = new CertificateUrlPolicy();
     const url = 'https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem';
-    expect(fresh.normalise(url)).toBe(url);
-    expect(fresh.normalise(url)).toBe(url);
+    expect(fresh.locate(url).url).toBe(url);
+    expect(fresh.locate(url).url).toBe(url);
     expect(refusal(fresh, 'http://s3.amazonaws.com/echo.api/echo-api-cert-12.pem').check).toBe('cert_url');
-    expect(fresh.normalise('https://s3.amazonaws.com:443/echo.api/echo-api-cert-12.pem')).toBe(url);
+    expect(fresh.locate('https://s3.amazonaws.com:443/echo.api/echo-api-cert-12.pem').url).toBe(url);
   });
 });

@@ -1,1 +1,2 @@
 export { CertificateUrlPolicy } from './certificate-url-policy';
+export type { CertificateLocation } from './certificate-url-policy';

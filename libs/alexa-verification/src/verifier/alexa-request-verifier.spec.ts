@@ -24,17 +24,22 @@ describe('AlexaRequestVerifier', () => {
   let source: jest.Mocked<CertificateSource>;
   let validator: { validate: jest.Mock };
   let verifier: AlexaRequestVerifier;
+  let cache: CertificateCache;
 
   beforeEach(() => {
     signing = { publicKey, validFrom: clock.now() - 1000, validTo: clock.now() + 60_000 };
     source = { fetch: jest.fn((_url: string) => Promise.resolve('PEM')) };
     validator = { validate: jest.fn(() => signing) };
+    cache = new CertificateCache(
+      { maxEntries: 4, maxPending: 2, pendingTtlMs: 30_000, maxConcurrentLoads: 4, reservedLoads: 1 },
+      clock,
+    );
     verifier = new AlexaRequestVerifier({
       clock,
       urlPolicy: new CertificateUrlPolicy(),
       source,
       chainValidator: validator as unknown as CertificateChainValidator,
-      cache: new CertificateCache({ maxEntries: 4, maxConcurrentLoads: 4 }, clock),
+      cache,
       signatureVerifier: new SignatureVerifier(),
       timestampValidator: new TimestampValidator(clock, {
         toleranceMs: 150_000,
@@ -86,6 +91,22 @@ describe('AlexaRequestVerifier', () => {
     await expect(verifier.verify(input())).resolves.toBeUndefined();
     expect(source.fetch).toHaveBeenCalledTimes(1);
     expect(source.fetch).toHaveBeenCalledWith(URL);
+  });
+
+  it('keeps a chain out of the cache until a signature verifies with it, and downloads it once', async () => {
+    const forged = input({}, { 'signature-256': Buffer.alloc(256, 7).toString('base64') });
+    expect(await failedCheck(verifier.verify(forged))).toBe('signature');
+    expect({ verified: cache.size, pending: cache.pendingSize }).toEqual({ verified: 0, pending: 1 });
+    await expect(verifier.verify(input())).resolves.toBeUndefined();
+    expect({ verified: cache.size, pending: cache.pendingSize }).toEqual({ verified: 1, pending: 0 });
+    expect(source.fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a certificate URL with a query string without downloading', async () => {
+    expect(await failedCheck(verifier.verify(input({}, { signaturecertchainurl: `${URL}?v=1` })))).toBe(
+      'cert_url',
+    );
+    expect(source.fetch).not.toHaveBeenCalled();
   });
 
   it('downloads the normalised URL', async () => {

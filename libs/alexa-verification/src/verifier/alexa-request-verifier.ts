@@ -49,8 +49,9 @@ interface EnvelopeFacts {
  * Runs Amazon's checks on one request, cheapest first, and throws a {@link VerificationFailure} naming the
  * first that fails: the envelope's shape, the certificate URL (no download for a bad one), the signature header,
  * the timestamp, the certificate (cached, single-flight; its dates re-checked on every use), the signature over
- * the raw bytes, the skill ID (after the signature, as Amazon asks), and replay (last, so only verified request
- * IDs are remembered). On the cached path the work is one RSA verify plus cheap checks.
+ * the raw bytes (a chain that verifies it is confirmed in the cache), the skill ID (after the signature, as
+ * Amazon asks), and replay (last, so only verified request IDs are remembered). On the cached path the work is
+ * one RSA verify plus cheap checks.
  */
 export class AlexaRequestVerifier {
   private readonly parts: AlexaRequestVerifierParts;
@@ -79,13 +80,16 @@ export class AlexaRequestVerifier {
     if (typeof urlHeader !== 'string') {
       throw new VerificationFailure('cert_url', 'SignatureCertChainUrl header is missing');
     }
-    const url = urlPolicy.normalise(urlHeader);
+    const location = urlPolicy.locate(urlHeader);
     const signature = signatureVerifier.decode(headers['signature-256'], headers.signature);
     const timestamp = timestampValidator.check(facts.timestamp, facts.type);
 
-    const certificate = cache.current(url) ?? (await cache.get(url, this.loadCertificate));
+    const verified = cache.current(location.key);
+    const certificate = verified ?? (await cache.get(location, this.loadCertificate));
     assertCurrentlyValid(certificate, clock.now());
     await signatureVerifier.verify(rawBody, signature, certificate.publicKey);
+    // Only a chain that has verified a signature enters the verified cache (not one an unsigned request loaded).
+    if (verified === undefined) cache.confirm(location.key, certificate);
     const skillId = skillIdValidator.check(body as object);
 
     if (!replayProtector) return;
