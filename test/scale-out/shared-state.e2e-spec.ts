@@ -201,7 +201,7 @@ describeWithRedis()('two pods sharing one Redis', () => {
               /^Redis at .* (connected: state is shared|answers again: sharing resumed)/.test(msg)
             )
               return 'shared';
-            return `unexpected: ${e.level} ${msg}`;
+            return `unexpected: ${String(e.level)} ${msg}`;
           });
         // Connected, then the two outages (kill, freeze) and their ends: each line a change, in turn.
         expect(states[0]).toBe('shared');
