@@ -11,8 +11,11 @@
 export interface StateStore {
   /** Which store answers: `memory` (per pod) or `redis` (shared). */
   readonly backend: StateStoreBackend;
-  /** Sets `key` for `ttlMs` unless it is set already (Redis `SET NX PX`). `true` when this call set it. */
-  claim(key: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Sets `key` for `ttlMs` unless it is set already (Redis `SET NX PX`). `true` when this call set it.
+   * Answers synchronously when it can (the pod's memory decides: it runs once per request).
+   */
+  claim(key: string, ttlMs: number): boolean | Promise<boolean>;
   /** Keeps a claimed `key` for `ttlMs` from now (a lease made final). Best effort. */
   extend(key: string, ttlMs: number): Promise<void>;
   /** Gives a claim up, so the next claim of `key` succeeds. Best effort. */

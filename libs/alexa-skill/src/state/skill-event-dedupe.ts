@@ -25,7 +25,7 @@ export class SkillEventDedupe {
   }
 
   /** `true` when this delivery is the one to handle the event. */
-  claim(skillId: string, requestId: string): Promise<boolean> {
+  claim(skillId: string, requestId: string): boolean | Promise<boolean> {
     return this.store.claim(this.keys.event(skillId, requestId), this.leaseMs);
   }
 

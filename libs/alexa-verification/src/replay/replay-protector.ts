@@ -23,12 +23,18 @@ export class ReplayProtector {
     private readonly clock: Clock,
   ) {}
 
-  /** `expiresAt`: when the request's timestamp stops passing (epoch ms). */
-  async check(skillId: string, requestId: string, requestType: string, expiresAt: number): Promise<void> {
+  /**
+   * `expiresAt`: when the request's timestamp stops passing (epoch ms). Synchronous when the store answers
+   * synchronously (the pod's memory), so the hot path allocates no promise for it.
+   */
+  check(skillId: string, requestId: string, requestType: string, expiresAt: number): void | Promise<void> {
     if (isSkillEvent(requestType)) return;
     const ttlMs = Math.max(0, expiresAt - this.clock.now()) + REPLAY_CLOCK_MARGIN_MS;
-    if (!(await this.store.claim(this.keys.request(skillId, requestId), ttlMs))) {
-      throw new VerificationFailure('replay', 'request ID was already accepted');
-    }
+    const first = this.store.claim(this.keys.request(skillId, requestId), ttlMs);
+    return typeof first === 'boolean' ? refuseUnlessFirst(first) : first.then(refuseUnlessFirst);
   }
+}
+
+function refuseUnlessFirst(first: boolean): void {
+  if (!first) throw new VerificationFailure('replay', 'request ID was already accepted');
 }

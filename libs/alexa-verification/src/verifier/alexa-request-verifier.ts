@@ -93,7 +93,7 @@ export class AlexaRequestVerifier {
     const skillId = skillIdValidator.check(body as object);
 
     if (!replayProtector) return;
-    await replayProtector.check(
+    return replayProtector.check(
       skillId,
       facts.requestId,
       facts.type,

@@ -11,6 +11,9 @@ const PLAIN_PART = /^[A-Za-z0-9._-]{1,128}$/;
  */
 export class StateKeys {
   private readonly secret: string;
+  /** A pod serves one skill (or a few): its ID is checked once, not per request. */
+  private lastSkillId = '';
+  private lastSkillPart = '';
 
   constructor(secret: string) {
     if (secret.length === 0) throw new Error('state key secret must not be empty');
@@ -19,17 +22,25 @@ export class StateKeys {
 
   /** Replay protection: a request ID accepted by one of the pods. */
   request(skillId: string, requestId: string): string {
-    return `alexa:${plain(skillId)}:request:${plain(requestId)}`;
+    return `alexa:${this.skill(skillId)}:request:${plain(requestId)}`;
   }
 
   /** Skill-event dedupe: an event in hand or handled. */
   event(skillId: string, requestId: string): string {
-    return `alexa:${plain(skillId)}:event:${plain(requestId)}`;
+    return `alexa:${this.skill(skillId)}:event:${plain(requestId)}`;
   }
 
   /** Per-user persistent attributes. */
   user(skillId: string, userId: string): string {
-    return `alexa:${plain(skillId)}:user:${this.pseudonym(userId)}`;
+    return `alexa:${this.skill(skillId)}:user:${this.pseudonym(userId)}`;
+  }
+
+  private skill(skillId: string): string {
+    if (skillId !== this.lastSkillId) {
+      this.lastSkillPart = plain(skillId);
+      this.lastSkillId = skillId;
+    }
+    return this.lastSkillPart;
   }
 
   private pseudonym(userId: string): string {

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { StateStore } from '../state-store.interface';
+import { ClaimRing } from './claim-ring';
 
 /** Milliseconds from any fixed origin (`performance.now()` by default; tests pass their own). */
 export interface MonotonicClock {
@@ -7,44 +8,45 @@ export interface MonotonicClock {
 }
 
 export interface InMemoryStateStoreLimits {
-  /** Most claims kept; the least recently used is forgotten first. */
+  /** Most claims kept; the oldest is forgotten first. */
   maxClaims: number;
   /** Most values kept. */
   maxValues: number;
 }
 
 /**
- * The state store of one pod: two bounded LRU maps with a time to live per entry, claims apart from values so
- * a burst of requests never pushes out stored attributes. Used alone without Redis, and beside Redis as the
- * fallback that answers claims while Redis cannot. The synchronous methods serve that fallback.
+ * The state store of one pod, bounded: claims in a {@link ClaimRing} (one per request: the hot path), values in
+ * an LRU map with a time to live per entry, apart so that a burst of requests never pushes out stored
+ * attributes. Used alone without Redis, and beside Redis as the fallback that answers claims while Redis
+ * cannot. The synchronous methods serve that fallback.
  */
 export class InMemoryStateStore implements StateStore {
   readonly backend = 'memory';
-  private readonly claims: LRUCache<string, true>;
+  private readonly claims: ClaimRing;
   private readonly values: LRUCache<string, string>;
 
   constructor(limits: InMemoryStateStoreLimits, clock: MonotonicClock = performance) {
+    this.claims = new ClaimRing(limits.maxClaims, clock);
     // A default ttl makes lru-cache track expiry; every set passes its own.
-    this.claims = new LRUCache({ max: limits.maxClaims, ttl: 1000, ttlResolution: 0, perf: clock });
     this.values = new LRUCache({ max: limits.maxValues, ttl: 1000, ttlResolution: 0, perf: clock });
   }
 
   claimNow(key: string, ttlMs: number): boolean {
-    if (this.claims.has(key)) return false;
-    this.claims.set(key, true, { ttl: ttlMs });
+    if (this.claims.holds(key)) return false;
+    this.claims.put(key, ttlMs);
     return true;
   }
 
   extendNow(key: string, ttlMs: number): void {
-    this.claims.set(key, true, { ttl: ttlMs });
+    this.claims.put(key, ttlMs);
   }
 
   releaseNow(key: string): void {
-    this.claims.delete(key);
+    this.claims.drop(key);
   }
 
-  claim(key: string, ttlMs: number): Promise<boolean> {
-    return Promise.resolve(this.claimNow(key, ttlMs));
+  claim(key: string, ttlMs: number): boolean {
+    return this.claimNow(key, ttlMs);
   }
 
   extend(key: string, ttlMs: number): Promise<void> {
@@ -71,7 +73,7 @@ export class InMemoryStateStore implements StateStore {
     return Promise.resolve();
   }
 
-  /** Claims currently held (expired ones included until looked at or pushed out). */
+  /** Claims in the ring (expired ones included until their slot is reused). */
   get claimCount(): number {
     return this.claims.size;
   }

@@ -57,27 +57,27 @@ describe('RedisStateStore', () => {
   });
 
   it('claims with one SET NX PX, and answers a claim this pod already made without a round trip', async () => {
-    await expect(store.claim('k', 1500.4)).resolves.toBe(true);
+    expect(await store.claim('k', 1500.4)).toBe(true);
     expect(redis.set).toHaveBeenCalledWith('k', '1', 'PX', 1501, 'NX');
-    await expect(store.claim('k', 1500)).resolves.toBe(false);
+    expect(await store.claim('k', 1500)).toBe(false);
     expect(redis.set).toHaveBeenCalledTimes(1);
   });
 
   it('refuses a claim another pod made (SET NX answers nil)', async () => {
     redis.set.mockResolvedValueOnce(null);
-    await expect(store.claim('k', 1000)).resolves.toBe(false);
+    expect(await store.claim('k', 1000)).toBe(false);
   });
 
   it("answers a claim from the pod's memory when Redis fails, and counts it", async () => {
     redis.set.mockRejectedValue(new Error('Command timed out'));
-    await expect(store.claim('a', 1000)).resolves.toBe(true);
-    await expect(store.claim('a', 1000)).resolves.toBe(false);
+    expect(await store.claim('a', 1000)).toBe(true);
+    expect(await store.claim('a', 1000)).toBe(false);
     expect(await errors('claim')).toBe(1);
   });
 
   it('does not send commands while disconnected: the fallback answers at once', async () => {
     redis.status = 'reconnecting';
-    await expect(store.claim('a', 1000)).resolves.toBe(true);
+    expect(await store.claim('a', 1000)).toBe(true);
     await store.extend('a', 5000);
     await store.release('a');
     expect(redis.set).not.toHaveBeenCalled();
@@ -111,7 +111,7 @@ describe('RedisStateStore', () => {
 
     redis.set.mockResolvedValue('OK');
     jest.setSystemTime(1_000_000 + 2001);
-    await expect(store.claim('e', 1000)).resolves.toBe(true);
+    expect(await store.claim('e', 1000)).toBe(true);
     expect(redis.set).toHaveBeenCalledTimes(4);
     expect(await up()).toBe(1);
     expect(store.isShared).toBe(true);

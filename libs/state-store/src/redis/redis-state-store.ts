@@ -91,13 +91,15 @@ export class RedisStateStore implements StateStore, OnApplicationBootstrap, OnAp
     this.redis.disconnect();
   }
 
-  async claim(key: string, ttlMs: number): Promise<boolean> {
+  claim(key: string, ttlMs: number): boolean | Promise<boolean> {
     if (!this.local.claimNow(key, ttlMs)) return false;
-    try {
-      return (await this.run(() => this.redis.set(key, '1', 'PX', wholeMs(ttlMs), 'NX'))) === 'OK';
-    } catch {
-      return this.fellBack('claim', true);
-    }
+    if (!this.usable) return this.fellBack('claim', true);
+    return this.breaker
+      .execute(() => this.redis.set(key, '1', 'PX', wholeMs(ttlMs), 'NX'))
+      .then(
+        (reply) => reply === 'OK',
+        () => this.fellBack('claim', true),
+      );
   }
 
   async extend(key: string, ttlMs: number): Promise<void> {
@@ -147,12 +149,13 @@ export class RedisStateStore implements StateStore, OnApplicationBootstrap, OnAp
     return this.redis.status === 'ready' && this.breaker.state === CircuitState.Closed;
   }
 
+  /** Down, or a probe already in flight: the fallback answers now rather than queue behind it. */
+  private get usable(): boolean {
+    return this.redis.status === 'ready' && this.breaker.state !== CircuitState.HalfOpen;
+  }
+
   private run<T>(command: () => Promise<T>): Promise<T> {
-    // Down, or a probe already in flight: answer from the fallback now rather than queue behind it.
-    if (this.redis.status !== 'ready' || this.breaker.state === CircuitState.HalfOpen) {
-      return Promise.reject(new BrokenCircuitError());
-    }
-    return this.breaker.execute(command);
+    return this.usable ? this.breaker.execute(command) : Promise.reject(new BrokenCircuitError());
   }
 
   private fellBack<T>(operation: StateStoreOperation, answer: T): T {
