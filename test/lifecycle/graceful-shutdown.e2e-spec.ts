@@ -16,6 +16,8 @@ interface Started {
   port: number;
   output: string[];
   exit: Promise<number | null>;
+  /** Resolves when the slow handler has started (the server prints a line). */
+  handling(): Promise<void>;
 }
 
 const certsDir = join(tmpdir(), `alexa-skill-drain-certs-${process.pid}`);
@@ -55,9 +57,20 @@ async function start(env: Record<string, string>): Promise<Started> {
       const match = /\{"listening":(\d+)\}/.exec(d.toString());
       if (match) {
         clearTimeout(timer);
-        resolve({ child, port: Number(match[1]), output, exit });
+        resolve({ child, port: Number(match[1]), output, exit, handling: () => handlerStarted(child) });
       }
     });
+  });
+}
+
+function handlerStarted(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    const onData = (d: Buffer): void => {
+      if (!d.toString().includes('{"handling":"SlowIntent"}')) return;
+      child.stdout?.off('data', onData);
+      resolve();
+    };
+    child.stdout?.on('data', onData);
   });
 }
 
@@ -109,8 +122,9 @@ describe('graceful shutdown of a real process', () => {
     const server = await start({ SHUTDOWN_TIMEOUT_MS: '10000', SLOW_MS: '1500' });
     expect(await getStatus(server.port, '/health/ready')).toBe(200);
 
+    const inside = server.handling();
     const inFlight = post(server.port, slowRequest());
-    await new Promise((r) => setTimeout(r, 300)); // the request is now inside the handler
+    await inside;
     server.child.kill('SIGTERM');
 
     const answer = await inFlight;
@@ -123,8 +137,9 @@ describe('graceful shutdown of a real process', () => {
 
   it('exits 1 when the drain outlasts SHUTDOWN_TIMEOUT_MS', async () => {
     const server = await start({ SHUTDOWN_TIMEOUT_MS: '500', SLOW_MS: '5000' });
+    const inside = server.handling();
     const inFlight = post(server.port, slowRequest()).catch((e: Error) => e);
-    await new Promise((r) => setTimeout(r, 300));
+    await inside;
     server.child.kill('SIGTERM');
     expect(await server.exit).toBe(1);
     expect(server.output.join('')).toContain('drain did not finish within 500 ms');

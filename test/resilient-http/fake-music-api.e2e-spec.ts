@@ -37,6 +37,19 @@ describe('fake music API', () => {
     expect((await get('/v1/me', 't1')).status).toBe(200);
   });
 
+  it('says when a request arrives, and holds a request until released', async () => {
+    fake.behave({ path: '/v1/me', mode: 'held', times: 1 });
+    const arrived = fake.nextRequest('/v1/me');
+    let answered = false;
+    const held = get('/v1/me', 't1').then((res) => ((answered = true), res));
+    await arrived;
+    expect(fake.hits('/v1/me')).toBe(1);
+    expect((await get('/v1/me', 't1')).status).toBe(200); // only the first one is held
+    expect(answered).toBe(false);
+    fake.release();
+    expect((await held).status).toBe(200);
+  });
+
   it('sends Retry-After with 429', async () => {
     fake.behave({ mode: '429', retryAfter: 7, times: 1 });
     const res = await get('/v1/me', 't1');

@@ -14,6 +14,8 @@ const { Logger } = require('nestjs-pino');
 
 class SlowIntentHandler {
   async handle(input) {
+    // The test waits for this line, not for time, before it sends SIGTERM.
+    process.stdout.write(`${JSON.stringify({ handling: 'SlowIntent' })}\n`);
     await new Promise((resolve) => setTimeout(resolve, Number(process.env.SLOW_MS ?? 1500)));
     return input.responseBuilder.speak('finally done').getResponse();
   }

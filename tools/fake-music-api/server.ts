@@ -19,6 +19,7 @@ export const FAKE_MODES = [
   'invalid', // 200 with well-formed JSON of the wrong shape
   '204', // no content
   'no-device', // 404 NO_ACTIVE_DEVICE, as Spotify's player endpoints answer
+  'held', // answer normally once the test calls release() (an upstream as slow as the test wants)
 ] as const;
 export type FakeMode = (typeof FAKE_MODES)[number];
 
@@ -78,6 +79,10 @@ export interface FakeMusicApi {
   behave(behaviour: FakeBehaviour): void;
   /** Forget behaviours, hit counts, player state and recorded directives. */
   reset(): void;
+  /** Resolves when the next request (on `path`, when given) arrives: a test waits for it, not for time. */
+  nextRequest(path?: string): Promise<void>;
+  /** Lets every request held by the `held` mode answer. */
+  release(): void;
   /** Progressive responses received on `POST /v1/directives`, oldest first. */
   directives(): RecordedDirective[];
   /** Stops listening and drops every open connection, hung ones included. */
@@ -200,6 +205,13 @@ export async function startFakeMusicApi(options: FakeMusicApiOptions = {}): Prom
   let players = new Map<string, PlayerState>();
   let directives: RecordedDirective[] = [];
   const timers = new Set<NodeJS.Timeout>();
+  let arrivals: Array<{ path: string | undefined; arrived: () => void }> = [];
+  let held: Array<() => void> = [];
+  const releaseHeld = (): void => {
+    const waiting = held;
+    held = [];
+    for (const resume of waiting) resume();
+  };
 
   const sleep = (ms: number): Promise<void> =>
     new Promise((resolve) => {
@@ -242,6 +254,8 @@ export async function startFakeMusicApi(options: FakeMusicApiOptions = {}): Prom
       directives = [];
     },
     directives: () => directives.map((d) => ({ ...d })),
+    nextRequest: (path) => new Promise((arrived) => arrivals.push({ path, arrived })),
+    release: releaseHeld,
     close: () => Promise.resolve(),
   };
 
@@ -253,6 +267,9 @@ export async function startFakeMusicApi(options: FakeMusicApiOptions = {}): Prom
         return res.destroyed;
       case 'hang':
         return true;
+      case 'held':
+        await new Promise<void>((resume) => held.push(resume));
+        return res.destroyed;
       case 'fail': {
         const headers: Record<string, string> = {};
         if (behaviour.retryAfter !== undefined) headers['retry-after'] = String(behaviour.retryAfter);
@@ -453,6 +470,11 @@ export async function startFakeMusicApi(options: FakeMusicApiOptions = {}): Prom
       return;
     }
     hitCounts.set(url.pathname, (hitCounts.get(url.pathname) ?? 0) + 1);
+    arrivals = arrivals.filter((a) => {
+      if (a.path !== undefined && a.path !== url.pathname) return true;
+      a.arrived();
+      return false;
+    });
 
     const behaviour = takeBehaviour(method, url.pathname);
     if (behaviour !== undefined && (await misbehave(behaviour, res))) return;
@@ -496,6 +518,7 @@ export async function startFakeMusicApi(options: FakeMusicApiOptions = {}): Prom
       new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
+        releaseHeld();
         server.close(() => resolve());
         // Hung and keep-alive connections would hold close() open forever.
         server.closeAllConnections();
