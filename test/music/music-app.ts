@@ -23,6 +23,8 @@ export interface MusicApp {
   during(scenario: () => Promise<void>): Promise<(name: string, labels: Record<string, string>) => number>;
   /** One metric sample now. */
   metric(name: string, labels: Record<string, string>): Promise<number>;
+  /** Resolves once a metric sample reaches `atLeast`: for work the app finishes after it answered. */
+  until(name: string, labels: Record<string, string>, atLeast?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,13 @@ export async function startMusicApp(env: Record<string, string> = {}): Promise<M
       return (name, labels) => metricValue(after, name, labels) - metricValue(before, name, labels);
     },
     metric,
+    async until(name, labels, atLeast = 1) {
+      const deadline = Date.now() + 10_000;
+      while ((await metric(name, labels)) < atLeast) {
+        if (Date.now() > deadline) throw new Error(`${name} never reached ${atLeast}`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
     async close() {
       await t.close();
       await fake.close();

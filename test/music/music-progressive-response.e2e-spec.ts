@@ -4,7 +4,6 @@ import { expectNoTokenInLogs, type MusicApp, speechOf, startMusicApp } from './m
 // (here the fake API's POST /v1/directives), never delaying or changing the final answer.
 
 const DELAY_MS = 100;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('progressive responses while the music API is slow', () => {
   let m: MusicApp;
@@ -24,11 +23,14 @@ describe('progressive responses while the music API is slow', () => {
     const fast = await m.t.alexa(m.linked().intent('PlayMusicIntent', { query: 'Queen' }));
     expect(m.fake.directives()).toEqual([]);
 
-    m.fake.behave({ path: '/v1/search', mode: 'slow', delayMs: 400 });
+    // The search is held at the API until "One moment..." has been spoken.
+    m.fake.behave({ path: '/v1/search', mode: 'held', times: 1 });
+    const spoken = m.fake.nextResponse('/v1/directives');
     const requestId = 'amzn1.echo-api.request.progressive-slow-search';
-    const slow = await m.t.alexa(
-      m.linked().intent('PlayMusicIntent', { query: 'Queen' }).requestId(requestId),
-    );
+    const answer = m.t.alexa(m.linked().intent('PlayMusicIntent', { query: 'Queen' }).requestId(requestId));
+    await spoken;
+    m.fake.release();
+    const slow = await answer;
     expect(slow.statusCode).toBe(200);
     expect(slow.json()).toEqual(fast.json());
     expect(speechOf(slow)).toBe('<speak>Playing Queen.</speak>');
@@ -36,8 +38,12 @@ describe('progressive responses while the music API is slow', () => {
   });
 
   it('says it in the request locale', async () => {
-    m.fake.behave({ path: '/v1/search', mode: 'slow', delayMs: 300 });
-    const res = await m.t.alexa(m.linked().intent('PlayMusicIntent', { query: 'Queen' }).locale('de-DE'));
+    m.fake.behave({ path: '/v1/search', mode: 'held', times: 1 });
+    const spoken = m.fake.nextResponse('/v1/directives');
+    const answer = m.t.alexa(m.linked().intent('PlayMusicIntent', { query: 'Queen' }).locale('de-DE'));
+    await spoken;
+    m.fake.release();
+    const res = await answer;
     expect(speechOf(res)).toBe('<speak>Ich spiele Queen.</speak>');
     expect(m.fake.directives().map((d) => d.speech)).toEqual(['Einen Moment...']);
   });
@@ -45,18 +51,35 @@ describe('progressive responses while the music API is slow', () => {
   it('sends nothing when the music API answers before the delay', async () => {
     const res = await m.t.alexa(m.linked().intent('PlayMusicIntent', { query: 'Queen' }));
     expect(speechOf(res)).toBe('<speak>Playing Queen.</speak>');
-    await sleep(DELAY_MS * 2); // the timer was cancelled, not merely not yet fired
-    expect(m.fake.hits('/v1/directives')).toBe(0);
+    // A later, slow request speaks: had the first one's timer still been running, it would have fired first.
+    m.fake.behave({ path: '/v1/search', mode: 'held', times: 1 });
+    const spoken = m.fake.nextResponse('/v1/directives');
+    const later = m.t.alexa(
+      m.linked().intent('PlayMusicIntent', { query: 'Queen' }).requestId('amzn1.echo-api.request.later'),
+    );
+    await spoken;
+    m.fake.release();
+    await later;
+    expect(m.fake.directives().map((d) => d.requestId)).toEqual(['amzn1.echo-api.request.later']);
   });
 
   it('retries PUT play after a 503 but never retries the directive POST', async () => {
-    m.fake.behave({ path: '/v1/search', mode: 'slow', delayMs: 300 });
+    m.fake.behave({ path: '/v1/search', mode: 'held', times: 1 });
     m.fake.behave({ path: '/v1/me/player/play', mode: 'fail', status: 503, times: 1 });
     m.fake.behave({ path: '/v1/directives', mode: 'fail', status: 503 });
     let ssml = '';
     const changed = await m.during(async () => {
-      ssml = speechOf(await m.t.alexa(m.linked().intent('PlayMusicIntent', { query: 'Queen' })));
-      await sleep(300); // room for a retry of the directive, were there one
+      const spoken = m.fake.nextResponse('/v1/directives');
+      const answer = m.t.alexa(m.linked().intent('PlayMusicIntent', { query: 'Queen' }));
+      await spoken;
+      m.fake.release();
+      ssml = speechOf(await answer);
+      // The directive call is over (its outcome is counted once every attempt it would make is made).
+      await m.until('upstream_requests_total', {
+        provider: 'alexa-directives',
+        operation: 'progressive_response',
+        outcome: 'server_error',
+      });
     });
     expect(ssml).toBe('<speak>Playing Queen.</speak>');
     expect(m.fake.hits('/v1/me/player/play')).toBe(2);

@@ -81,6 +81,8 @@ export interface FakeMusicApi {
   reset(): void;
   /** Resolves when the next request (on `path`, when given) arrives: a test waits for it, not for time. */
   nextRequest(path?: string): Promise<void>;
+  /** Resolves when the next request (on `path`, when given) has been answered (what it did is recorded). */
+  nextResponse(path?: string): Promise<void>;
   /** Lets every request held by the `held` mode answer. */
   release(): void;
   /** Progressive responses received on `POST /v1/directives`, oldest first. */
@@ -205,7 +207,16 @@ export async function startFakeMusicApi(options: FakeMusicApiOptions = {}): Prom
   let players = new Map<string, PlayerState>();
   let directives: RecordedDirective[] = [];
   const timers = new Set<NodeJS.Timeout>();
-  let arrivals: Array<{ path: string | undefined; arrived: () => void }> = [];
+  type Waiter = { path: string | undefined; done: () => void };
+  let arrivals: Waiter[] = [];
+  let responses: Waiter[] = [];
+  /** Calls and forgets the waiters for `path`; keeps the others. */
+  const notify = (waiters: Waiter[], path: string): Waiter[] =>
+    waiters.filter((w) => {
+      if (w.path !== undefined && w.path !== path) return true;
+      w.done();
+      return false;
+    });
   let held: Array<() => void> = [];
   const releaseHeld = (): void => {
     const waiting = held;
@@ -254,7 +265,8 @@ export async function startFakeMusicApi(options: FakeMusicApiOptions = {}): Prom
       directives = [];
     },
     directives: () => directives.map((d) => ({ ...d })),
-    nextRequest: (path) => new Promise((arrived) => arrivals.push({ path, arrived })),
+    nextRequest: (path) => new Promise((done) => arrivals.push({ path, done })),
+    nextResponse: (path) => new Promise((done) => responses.push({ path, done })),
     release: releaseHeld,
     close: () => Promise.resolve(),
   };
@@ -470,11 +482,8 @@ export async function startFakeMusicApi(options: FakeMusicApiOptions = {}): Prom
       return;
     }
     hitCounts.set(url.pathname, (hitCounts.get(url.pathname) ?? 0) + 1);
-    arrivals = arrivals.filter((a) => {
-      if (a.path !== undefined && a.path !== url.pathname) return true;
-      a.arrived();
-      return false;
-    });
+    arrivals = notify(arrivals, url.pathname);
+    res.once('close', () => (responses = notify(responses, url.pathname)));
 
     const behaviour = takeBehaviour(method, url.pathname);
     if (behaviour !== undefined && (await misbehave(behaviour, res))) return;
