@@ -10,7 +10,9 @@ export interface RedisConnectionSettings {
  * One connection per pod. Nothing waits for Redis: with the offline queue off, a command sent while the
  * connection is down fails at once (and the caller's fallback answers); commands in flight when it drops fail
  * rather than being resent on reconnect; each command gives up after `commandTimeoutMs`. Reconnection goes
- * on forever, with exponential backoff and full jitter up to `maxReconnectDelayMs`.
+ * on forever, with exponential backoff and full jitter up to `maxReconnectDelayMs`. Commands issued in one
+ * tick (requests whose signature checks finished together) leave in one write (auto-pipelining): Redis spends
+ * less than half the CPU per claim with 16 in flight (bench/state-store.bench.ts).
  */
 export function createRedisConnection(url: string, settings: RedisConnectionSettings): Redis {
   const options: RedisOptions = {
@@ -22,6 +24,7 @@ export function createRedisConnection(url: string, settings: RedisConnectionSett
     connectTimeout: settings.connectTimeoutMs,
     keepAlive: 30_000,
     connectionName: 'alexa-skill-service',
+    enableAutoPipelining: true,
     retryStrategy: (attempt) =>
       Math.round(Math.random() * Math.min(settings.maxReconnectDelayMs, 50 * 2 ** Math.min(attempt, 16))),
   };
