@@ -323,12 +323,15 @@ export function evaluateTargets(
   ];
   targets.push(
     target(
-      'shared_state_rps',
-      '(7) Redis store: req/s at 16 connections >= 0.85x (4), the in-memory store',
-      ratio(redis16?.rps, full16?.rps),
-      0.85,
-      'min',
-      'x',
+      'shared_state_cpu',
+      '(7) Redis store: server CPU per request at most 25 us above (4), the in-memory store (16 connections)',
+      redis16?.cpu_us_per_request != null && full16?.cpu_us_per_request != null
+        ? redis16.cpu_us_per_request - full16.cpu_us_per_request
+        : null,
+      25,
+      'max',
+      ' us',
+      1,
     ),
   );
   const burstTarget: TargetResult =
