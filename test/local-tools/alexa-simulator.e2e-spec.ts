@@ -9,7 +9,7 @@ import {
   createVerificationTestApp,
   type VerificationTestApp,
 } from '../support/signing/verification-test-app';
-import { runTool, type ToolRun } from './run-tool';
+import { runTool, shellEnv, type ToolRun } from './run-tool';
 
 // The request simulator as a person runs it: a real process against the real app on a real socket, in the
 // development setup of the demo (file certificate source, development CA).
@@ -114,7 +114,7 @@ describe('the request simulator (npm run alexa)', () => {
   });
 
   it("runs as the README says (npm run alexa -- launch) from a shell whose Node is the machine's own", async () => {
-    const env = { ...process.env, PATH: SYSTEM_PATH };
+    const env = shellEnv({ PATH: SYSTEM_PATH });
     const systemNode = execFileSync('node', ['-p', 'process.versions.node'], { env }).toString().trim();
     // On a machine whose own Node is 24 already the wrapper has nothing to do; the command must work all the same.
     if (Number(systemNode.split('.')[0]) >= 24)

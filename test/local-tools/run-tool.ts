@@ -11,11 +11,21 @@ export interface ToolRun {
   stderr: string;
 }
 
+/**
+ * The environment a person's shell would give a tool: without Jest's worker ID, which makes the tools that
+ * tests also import (fake music API, port check) skip their command-line part.
+ */
+export function shellEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...extra };
+  delete env.JEST_WORKER_ID;
+  return env;
+}
+
 /** Runs a command in the repository to its end and collects what it printed. */
 export async function runTool(
   command: string,
   args: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv = shellEnv(),
 ): Promise<ToolRun> {
   const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
