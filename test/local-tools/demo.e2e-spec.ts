@@ -158,8 +158,8 @@ describe('the local demo (bash tools/demo.sh)', () => {
         expect(line).toMatch(
           new RegExp(
             `^port ${port} is in use by PID \\d+ \\((node dist/apps/skill-service/src/main\\.js|node tools/fake-music-api\\.ts [^)]*)\\), ` +
-              `started by a demo that is still running \\(PID ${demo!.pid}, bash tools/demo\\.sh\\): ` +
-              `stop it with Ctrl-C in its terminal or kill ${demo!.pid}$`,
+              `started by a demo that is still running \\(PID ${demo.pid}, bash tools/demo\\.sh\\): ` +
+              `stop it with Ctrl-C in its terminal or kill ${demo.pid}$`,
           ),
         );
       }
