@@ -4,7 +4,7 @@
 // selects ServiceMonitors and PrometheusRules by, and every Secret the pods read must be created by a command of the
 // same document, and every Secret a document creates read by the pods.
 // Run: node --test test/deploy/*.test.mts   (scripts/verify-chart.sh runs it)
-/* eslint-disable @typescript-eslint/no-floating-promises, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- node:test suites return promises the runner awaits; rendered objects are untyped JSON */
+/* eslint-disable @typescript-eslint/no-floating-promises, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument -- node:test suites return promises the runner awaits; rendered objects are untyped JSON */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
