@@ -23,6 +23,7 @@ else
   }
   export PATH="$_ensure_node_bin:$PATH"
 fi
-echo "ensure-node: using node $(node -v) at $(command -v node)" >&2
+# ENSURE_NODE_QUIET=1 (tools/node24.sh): say nothing when no install was needed.
+[ -n "${ENSURE_NODE_QUIET:-}" ] || echo "ensure-node: using node $(node -v) at $(command -v node)" >&2
 unset _ensure_node_root _ensure_node_required _ensure_node_dir _ensure_node_bin
 unset -f _ensure_node_major

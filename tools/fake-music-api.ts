@@ -37,11 +37,15 @@ async function main(): Promise<void> {
     insufficientScopeTokens: values['forbidden-token'] ?? [],
   });
   console.log(`fake music API listening on ${api.url} (${tokens.length} token(s) accepted)`);
+  // Ctrl-C reaches the demo's whole process group, and the demo script sends SIGTERM as well: close once.
+  let stopping = false;
   const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
     void api.close().then(() => process.exit(0));
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 // Run only when started as a program; jest imports this file for startFakeMusicApi().

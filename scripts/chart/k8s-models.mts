@@ -1,5 +1,5 @@
-// Validates rendered objects against the Kubernetes and Prometheus-operator schemas shipped by kubernetes-models
-// and @kubernetes-models/prometheus-operator:
+// Validates rendered objects against the Kubernetes, Prometheus-operator and cert-manager schemas shipped by
+// kubernetes-models, @kubernetes-models/prometheus-operator and @kubernetes-models/cert-manager:
 // - validateObject: the models' JSON-schema validation (types, required fields, enums, formats);
 // - findUnknownFields: what JSON schema validation lets through (the models allow additional properties):
 //   every object is type-checked by the TypeScript compiler against the models' interfaces, whose excess-property
@@ -17,6 +17,8 @@ interface ModelModule {
 export function modelModule(apiVersion: string, kind: string): string {
   if (apiVersion.startsWith('monitoring.coreos.com/'))
     return `@kubernetes-models/prometheus-operator/${apiVersion}/${kind}`;
+  if (apiVersion.startsWith('cert-manager.io/'))
+    return `@kubernetes-models/cert-manager/${apiVersion}/${kind}`;
   return `kubernetes-models/${apiVersion}/${kind}`;
 }
 

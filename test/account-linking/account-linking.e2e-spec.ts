@@ -185,6 +185,10 @@ describe('account linking (real app, real upstream)', () => {
         }),
       ).toBe(1);
       expect(changed('alexa_requests_total', { intent: 'WhoAmIIntent', outcome: 'handler_error' })).toBe(0);
+      // The handler calls the upstream itself and throws: the error handler gives the funnel its verdict.
+      const verdict = (v: string) =>
+        changed('alexa_account_link_token_verdicts_total', { handler: 'WhoAmIIntentHandler', verdict: v });
+      expect([verdict('accepted'), verdict('rejected'), verdict('forbidden')]).toEqual([0, 1, 0]);
     });
 
     it('speaks the rejected-token answer in German too', async () => {
@@ -213,6 +217,12 @@ describe('account linking (real app, real upstream)', () => {
           reason: 'token_rejected',
         }),
       ).toBe(0);
+      expect(
+        changed('alexa_account_link_token_verdicts_total', {
+          handler: 'WhoAmIIntentHandler',
+          verdict: 'forbidden',
+        }),
+      ).toBe(1);
     });
     it('turns the 401 and 403 errors of the real resilient client into answers, labelled with its provider', async () => {
       const changed = await during(async () => {
@@ -232,6 +242,13 @@ describe('account linking (real app, real upstream)', () => {
           reason: 'token_rejected',
         }),
       ).toBe(1);
+      // One verdict per request, though the client and the error handler both report the 401 and the 403.
+      const verdict = (v: string) =>
+        changed('alexa_account_link_token_verdicts_total', {
+          handler: 'ProfileViaClientIntentHandler',
+          verdict: v,
+        });
+      expect([verdict('accepted'), verdict('rejected'), verdict('forbidden')]).toEqual([1, 1, 1]);
     });
   });
 

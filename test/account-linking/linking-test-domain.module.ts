@@ -59,7 +59,8 @@ const profileSchema = z.object({ name: z.string() });
 
 /**
  * Protected, and calls the same upstream through the real resilient client, whose typed 401/403 errors
- * carry the provider name the client was declared with.
+ * carry the provider name the client was declared with, and which tells the funnel what the upstream said about
+ * the token (`onTokenAnswer` from the context, as the music client passes it).
  */
 @IntentHandler('ProfileViaClientIntent')
 @RequiresLinkedAccount({ provider: PROFILE_API })
@@ -70,6 +71,7 @@ export class ProfileViaClientIntentHandler implements SkillHandler {
     const profile = await this.http.getJson('me', '/me', profileSchema, {
       accessToken: context.accessToken,
       deadline: context.deadline,
+      onTokenAnswer: context.onTokenAnswer,
     });
     return input.responseBuilder.speak(escapeSsml(`Hi ${profile.name}.`)).getResponse();
   }

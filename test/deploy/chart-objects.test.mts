@@ -264,8 +264,19 @@ describe('the Ingress', () => {
     assert.equal(ingress.rules[0].host, 'alexa.example.com');
   });
 
-  it('is absent unless enabled', () => {
+  it('gets its TLS Secret from a cert-manager Certificate of an existing ClusterIssuer (no Issuer of its own)', () => {
+    const certificate = spec(one(prod(), 'Certificate'));
+    assert.deepEqual(certificate, {
+      secretName: 'alexa-example-com-tls',
+      dnsNames: ['alexa.example.com'],
+      issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt' },
+    });
+    assert.equal(byKind(prod(), 'Issuer').length, 0);
+  });
+
+  it('is absent unless enabled, and so are the cert-manager objects', () => {
     assert.equal(byKind(objects('defaults'), 'Ingress').length, 0);
+    assert.equal(byKind(objects('defaults'), 'Certificate').length, 0);
   });
 });
 

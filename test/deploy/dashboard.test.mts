@@ -102,12 +102,12 @@ describe('the dashboard', () => {
     for (const name of CONTRACT_METRICS) assert.ok(used.has(name), `no panel shows ${name}`);
   });
 
-  it('defines the link rates as linked checks / all checks and linked events / link cards over 1 h', () => {
+  it('defines the link rates as accepted tokens / all checks and linked events / link cards over 1 h', () => {
     const exprs = raw.map((q) => q.expr.replace(/\s+/g, ''));
     const sel = 'namespace=~"$namespace",pod=~"$pod"';
     assert.ok(
       exprs.includes(
-        `sum(increase(alexa_account_link_checks_total{${sel},result="linked"}[1h]))/sum(increase(alexa_account_link_checks_total{${sel}}[1h]))`,
+        `sum(increase(alexa_account_link_token_verdicts_total{${sel},verdict="accepted"}[1h]))/sum(increase(alexa_account_link_checks_total{${sel}}[1h]))`,
       ),
     );
     assert.ok(

@@ -119,7 +119,7 @@ describeWithPrometheus('the Grafana dashboard against a real Prometheus scraping
     expect(problems).toEqual([]);
   });
 
-  it('shows the link rate the script implies: 10 linked of 20 checks', async () => {
+  it('shows the link rate the script implies: 7 accepted tokens of 20 checks (10 with a token)', async () => {
     const [linkRate] = panelExpressions(/link rate/i);
     expect(await prometheus.value(substitute(linkRate.expr, variables), at)).toBeCloseTo(
       FUNNEL_EXPECTED.linkRate,
@@ -155,6 +155,8 @@ describeWithPrometheus('the Grafana dashboard against a real Prometheus scraping
       count(`sum(alexa_account_link_checks_total{${sel}, result="${result}"})`);
     const cards = (reason: string) =>
       count(`sum(alexa_account_link_cards_total{${sel}, reason="${reason}"})`);
+    const verdicts = (verdict: string) =>
+      count(`sum(alexa_account_link_token_verdicts_total{${sel}, verdict="${verdict}"})`);
     const failures = (reason: string) =>
       count(`sum(alexa_token_failures_total{${sel}, provider="music", reason="${reason}"})`);
     const requests = (outcome?: string) =>
@@ -164,6 +166,11 @@ describeWithPrometheus('the Grafana dashboard against a real Prometheus scraping
         linked: await checks('linked'),
         unlinked: await checks('unlinked'),
         malformed: await checks('malformed'),
+      },
+      verdicts: {
+        accepted: await verdicts('accepted'),
+        rejected: await verdicts('rejected'),
+        forbidden: await verdicts('forbidden'),
       },
       cards: {
         missing_token: await cards('missing_token'),

@@ -5,5 +5,11 @@ export type { LinkedSkillRequestContext, RequiresLinkedAccountOptions } from './
 export { ACCOUNT_LINKING_EVENTS, hashUserId } from './events';
 export type { AccountLinkingEvent, AccountLinkingEventName } from './events';
 export { AccountLinkingMetrics, ACCOUNT_LINKING_METRIC_NAMES } from './metrics';
-export type { AccountLinkEventLabel, LinkCardReason, LinkCheckResult, TokenFailureReason } from './metrics';
+export type {
+  AccountLinkEventLabel,
+  LinkCardReason,
+  LinkCheckResult,
+  TokenFailureReason,
+  TokenVerdict,
+} from './metrics';
 export type { AccountLinkingTextKey } from './texts';

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { VERIFICATION_CHECKS } from '@lib/alexa-verification';
 import type { UpstreamOutcome } from '@lib/resilient-http';
-import type { LinkCardReason, LinkCheckResult, TokenFailureReason } from '@lib/account-linking';
+import type { LinkCardReason, LinkCheckResult, TokenFailureReason, TokenVerdict } from '@lib/account-linking';
 import type { AccountLinkEventLabel } from '@lib/account-linking';
 // Internals on purpose: the allowed values are exactly what the app registered at start-up.
 import { SkillHandlerRegistry } from '../../../libs/alexa-skill/src/handlers/skill-handler.registry';
@@ -39,6 +39,7 @@ export const LINK_CARD_REASONS = everyMember<LinkCardReason>()([
   'token_rejected',
   'malformed_token',
 ]);
+export const TOKEN_VERDICTS = everyMember<TokenVerdict>()(['accepted', 'rejected', 'forbidden']);
 export const TOKEN_FAILURE_REASONS = everyMember<TokenFailureReason>()([
   'missing',
   'malformed',
@@ -98,6 +99,7 @@ export function serviceLabelPolicy(app: INestApplication): LabelAllowList {
       values: (value: string) => CLASS_NAME.test(value) && handlerNames.has(value),
     },
     result: { bound: 'linked | unlinked | malformed', values: LINK_CHECK_RESULTS },
+    verdict: { bound: 'accepted | rejected | forbidden', values: TOKEN_VERDICTS },
     reason: {
       bound: 'fixed reason enums; retries by retryable status or failure kind',
       values: {

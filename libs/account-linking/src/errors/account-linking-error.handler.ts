@@ -57,6 +57,8 @@ export class AccountLinkingErrorHandler implements SkillErrorHandlerInterface {
       provider: cause.provider,
       operation: cause.operation,
     };
+    // Said again for errors a handler threw itself (no resilient client saw the answer); counted once anyway.
+    context.onTokenAnswer?.(cause instanceof AccessTokenRejectedError ? 401 : 403);
     if (cause instanceof AccessTokenRejectedError) {
       this.metrics.tokenFailure('rejected', provider);
       this.logger.log(facts, 'access token rejected upstream (401)');

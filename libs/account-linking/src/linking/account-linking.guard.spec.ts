@@ -159,3 +159,51 @@ describe('AccountLinkingGuard', () => {
     expect(await value('alexa_account_link_cards_total', {})).toBe(0);
   });
 });
+
+describe('the token verdict (a token present is not a token that works)', () => {
+  const verdicts = async (value: ReturnType<typeof setUp>['value']) => ({
+    accepted: await value('alexa_account_link_token_verdicts_total', { verdict: 'accepted' }),
+    rejected: await value('alexa_account_link_token_verdicts_total', { verdict: 'rejected' }),
+    forbidden: await value('alexa_account_link_token_verdicts_total', { verdict: 'forbidden' }),
+  });
+
+  it('creates the verdict series of every protected handler at zero on start-up', async () => {
+    const { guard, registry } = setUp();
+    guard.onApplicationBootstrap();
+    const text = await registry.metrics();
+    for (const verdict of ['accepted', 'rejected', 'forbidden']) {
+      expect(text).toContain(
+        `alexa_account_link_token_verdicts_total{handler="ProtectedHandler",verdict="${verdict}"} 0`,
+      );
+    }
+  });
+
+  it.each([
+    [200, 'accepted'],
+    [204, 'accepted'],
+    [404, 'accepted'],
+    [401, 'rejected'],
+    [403, 'forbidden'],
+  ])('counts an upstream answer %i to the token as %s', async (status, verdict) => {
+    const { run, value } = setUp();
+    run(ProtectedHandler, 'tok').context.onTokenAnswer!(status);
+    expect(await verdicts(value)).toEqual({ accepted: 0, rejected: 0, forbidden: 0, [verdict]: 1 });
+  });
+
+  it('counts only the first answer that says something about the token, once per request', async () => {
+    const { run, value } = setUp();
+    const { context } = run(ProtectedHandler, 'tok');
+    context.onTokenAnswer!(429);
+    context.onTokenAnswer!(503);
+    context.onTokenAnswer!(200);
+    context.onTokenAnswer!(401);
+    context.onTokenAnswer!(200);
+    expect(await verdicts(value)).toEqual({ accepted: 1, rejected: 0, forbidden: 0 });
+  });
+
+  it('asks for no verdict where there is no token or no protected handler', () => {
+    const { run } = setUp();
+    expect(run(ProtectedHandler, undefined).context.onTokenAnswer).toBeUndefined();
+    expect(run(OpenHandler, 'tok').context.onTokenAnswer).toBeUndefined();
+  });
+});

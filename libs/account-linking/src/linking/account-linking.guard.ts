@@ -10,7 +10,7 @@ import type { HandlerInput } from 'ask-sdk-core';
 import type { Response } from 'ask-sdk-model';
 import { ACCOUNT_LINKING_SETTINGS } from '../account-linking.constants';
 import type { AccountLinkingSettings } from '../account-linking-options.interface';
-import { AccountLinkingMetrics } from '../metrics/account-linking.metrics';
+import { AccountLinkingMetrics, type TokenVerdict } from '../metrics/account-linking.metrics';
 import { readAccessToken, type TokenShapePolicy } from '../token/access-token';
 import { LinkAccountAnswers } from './link-account.answers';
 import { linkRequirementOf, type LinkRequirement } from './requires-linked-account.decorator';
@@ -68,7 +68,10 @@ export class AccountLinkingGuard implements SkillHandlerGuardInterface, OnApplic
     }
 
     this.metrics.check(target.handlerName, reading.status);
-    if (reading.status === 'linked') return undefined;
+    if (reading.status === 'linked') {
+      context.onTokenAnswer = this.verdictCounter(target.handlerName);
+      return undefined;
+    }
 
     const malformed = reading.status === 'malformed';
     this.metrics.tokenFailure(malformed ? 'malformed' : 'missing', requirement.provider);
@@ -81,6 +84,20 @@ export class AccountLinkingGuard implements SkillHandlerGuardInterface, OnApplic
     return this.answers.linkAccount(input, context.locale);
   }
 
+  /**
+   * Counts, once per request, what the first upstream answer that says anything about the token said: a token
+   * being present (the check) is not the same as a token that works.
+   */
+  private verdictCounter(handler: string): (status: number) => void {
+    let counted = false;
+    return (status) => {
+      const verdict = tokenVerdictOf(status);
+      if (counted || verdict === undefined) return;
+      counted = true;
+      this.metrics.tokenVerdict(handler, verdict);
+    };
+  }
+
   private requirementOf(handlerClass: HandlerClass): LinkRequirement | undefined {
     let requirement = this.requirements.get(handlerClass);
     if (requirement === undefined) {
@@ -89,4 +106,15 @@ export class AccountLinkingGuard implements SkillHandlerGuardInterface, OnApplic
     }
     return requirement ?? undefined;
   }
+}
+
+/**
+ * 401 and 403 speak about the token; any other answer the upstream gave to a call with it (2xx, or a 4xx such as
+ * Spotify's 404 "no active device") means it accepted the token. 429 and 5xx never reach here (no verdict).
+ */
+export function tokenVerdictOf(status: number): TokenVerdict | undefined {
+  if (status === 401) return 'rejected';
+  if (status === 403) return 'forbidden';
+  if ((status >= 200 && status < 300) || (status >= 400 && status < 500 && status !== 429)) return 'accepted';
+  return undefined;
 }

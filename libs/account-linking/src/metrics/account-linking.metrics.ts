@@ -10,6 +10,7 @@ export const ACCOUNT_LINKING_METRIC_NAMES = {
   cards: 'alexa_account_link_cards_total',
   events: 'alexa_account_link_events_total',
   tokenFailures: 'alexa_token_failures_total',
+  tokenVerdicts: 'alexa_account_link_token_verdicts_total',
 } as const;
 
 export type LinkCheckResult = 'linked' | 'unlinked' | 'malformed';
@@ -17,8 +18,11 @@ export type LinkCardReason = 'missing_token' | 'token_rejected' | 'malformed_tok
 export type AccountLinkEventLabel =
   'linked' | 'enabled' | 'disabled' | 'permission_accepted' | 'permission_changed';
 export type TokenFailureReason = 'missing' | 'malformed' | 'rejected' | 'forbidden' | 'refresh_needed';
+/** What the first upstream answer to a request's token said: served (accepted), 401 (rejected), 403 (forbidden). */
+export type TokenVerdict = 'accepted' | 'rejected' | 'forbidden';
 
 const CHECK_RESULTS: readonly LinkCheckResult[] = ['linked', 'unlinked', 'malformed'];
+const TOKEN_VERDICTS: readonly TokenVerdict[] = ['accepted', 'rejected', 'forbidden'];
 const CARD_REASONS: readonly LinkCardReason[] = ['missing_token', 'token_rejected', 'malformed_token'];
 const EVENT_LABELS: readonly AccountLinkEventLabel[] = [
   'linked',
@@ -45,6 +49,7 @@ export class AccountLinkingMetrics {
   private readonly cards: Counter<'handler' | 'reason'>;
   private readonly events: Counter<'event'>;
   private readonly tokenFailures: Counter<'provider' | 'reason'>;
+  private readonly tokenVerdicts: Counter<'handler' | 'verdict'>;
   private readonly defaultProvider: string;
 
   constructor(
@@ -72,6 +77,13 @@ export class AccountLinkingMetrics {
       help: 'Access-token problems, by provider and reason.',
       labelNames: ['provider', 'reason'],
     });
+    this.tokenVerdicts = counter(registry, {
+      name: ACCOUNT_LINKING_METRIC_NAMES.tokenVerdicts,
+      help:
+        'Requests to handlers that require a linked account, made with a token, by what the first upstream ' +
+        'answer to the token said (accepted, rejected: 401, forbidden: 403); at most one per request.',
+      labelNames: ['handler', 'verdict'],
+    });
     // Series that exist from start-up, so rate() and increase() see the first event of a kind.
     for (const event of EVENT_LABELS) this.events.inc({ event }, 0);
     for (const reason of TOKEN_FAILURE_REASONS) {
@@ -87,11 +99,17 @@ export class AccountLinkingMetrics {
   registerProtectedHandler(handler: string, provider: string = this.defaultProvider): void {
     for (const result of CHECK_RESULTS) this.checks.inc({ handler, result }, 0);
     for (const reason of CARD_REASONS) this.cards.inc({ handler, reason }, 0);
+    for (const verdict of TOKEN_VERDICTS) this.tokenVerdicts.inc({ handler, verdict }, 0);
     for (const reason of TOKEN_FAILURE_REASONS) this.tokenFailures.inc({ provider, reason }, 0);
   }
 
   check(handler: string, result: LinkCheckResult): void {
     this.checks.inc({ handler, result });
+  }
+
+  /** Counts what an upstream said about a protected request's token; the guard calls it once per request. */
+  tokenVerdict(handler: string, verdict: TokenVerdict): void {
+    this.tokenVerdicts.inc({ handler, verdict });
   }
 
   card(handler: string, reason: LinkCardReason): void {

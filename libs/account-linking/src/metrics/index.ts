@@ -4,4 +4,5 @@ export type {
   LinkCardReason,
   LinkCheckResult,
   TokenFailureReason,
+  TokenVerdict,
 } from './account-linking.metrics';

@@ -11,6 +11,12 @@ export class SkillRequestContext {
    * (also for handlers that do not require linking, for personalisation). Undefined when absent or malformed.
    */
   accessToken: string | undefined = undefined;
+  /**
+   * Told the status of an upstream's answer to a call made with `accessToken`. Set by the account-linking guard
+   * on protected requests that carry a token (its funnel counts whether the token worked upstream); the
+   * resilient HTTP clients call it when the context is passed as their call options.
+   */
+  onTokenAnswer: ((status: number) => void) | undefined = undefined;
   /** The class name of the handler that answers (bounded label for metrics). */
   handlerName = 'none';
   /** Set when the last-resort error handler answered (counted as `outcome="handler_error"`). */

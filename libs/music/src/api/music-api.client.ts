@@ -93,7 +93,7 @@ export class MusicApiClient {
   }
 }
 
-/** Only the call limits: a SkillRequestContext may be passed as the options. */
+/** The call limits and the token-answer hook: a SkillRequestContext may be passed as the options. */
 function callOptions(options: CallOptions): CallOptions {
-  return { deadline: options.deadline, signal: options.signal };
+  return { deadline: options.deadline, signal: options.signal, onTokenAnswer: options.onTokenAnswer };
 }

@@ -466,6 +466,52 @@ describe('ResilientHttpClient', () => {
     });
   });
 
+  describe("answers to calls made with the user's token", () => {
+    it.each([200, 204, 401, 403, 404])('tells onTokenAnswer the final status %i', async (status) => {
+      const statuses: number[] = [];
+      const { http } = client([{ status }]);
+      await settle(
+        http.request({
+          operation: 'me',
+          url: '/me',
+          accessToken: 't',
+          onTokenAnswer: (s) => statuses.push(s),
+        }),
+      );
+      expect(statuses).toEqual([status]);
+    });
+
+    it('says nothing for 429, 5xx (retried or not) and no answer, and only the final status of a retried call', async () => {
+      const statuses: number[] = [];
+      const onTokenAnswer = (s: number) => statuses.push(s);
+      const { http } = client([
+        { status: 503 },
+        { status: 200, body: '{}' },
+        { status: 500 },
+        { status: 429 },
+        'network',
+      ]);
+      await settle(http.request({ operation: 'me', url: '/me', accessToken: 't', onTokenAnswer }));
+      await settle(
+        http.request({ operation: 'me', url: '/me', accessToken: 't', onTokenAnswer, idempotent: false }),
+      );
+      await settle(
+        http.request({ operation: 'me', url: '/me', accessToken: 't', onTokenAnswer, idempotent: false }),
+      );
+      await settle(
+        http.request({ operation: 'me', url: '/me', accessToken: 't', onTokenAnswer, idempotent: false }),
+      );
+      expect(statuses).toEqual([200]);
+    });
+
+    it('says nothing about a call made without a token', async () => {
+      const statuses: number[] = [];
+      const { http } = client([{ status: 401 }]);
+      await settle(http.request({ operation: 'me', url: '/me', onTokenAnswer: (s) => statuses.push(s) }));
+      expect(statuses).toEqual([]);
+    });
+  });
+
   it('refuses nonsense settings at construction', () => {
     expect(() => new ResilientHttpClient({ name: 'x', totalBudgetMs: 0 })).toThrow(/totalBudgetMs/);
     expect(() => new ResilientHttpClient({ name: '' })).toThrow(/name/);

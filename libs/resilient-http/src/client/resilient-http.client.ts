@@ -316,6 +316,7 @@ export class ResilientHttpClient implements OnApplicationShutdown {
     let outcome: UpstreamOutcome = 'success';
     try {
       const response = await this.execute(call);
+      if (req.accessToken !== undefined) req.onTokenAnswer?.(response.status);
       return this.interpret(call, response, schema, requireBody);
     } catch (error) {
       const typed = this.toTypedError(call, error);

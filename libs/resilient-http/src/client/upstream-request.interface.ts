@@ -6,6 +6,11 @@ export interface CallOptions {
   deadline?: number;
   /** Aborts the call (no further attempts, the in-flight request is cancelled). */
   signal?: AbortSignal;
+  /**
+   * Told the HTTP status of the answer that ended a call made with `accessToken` (any status but 429 and 5xx,
+   * which say nothing about the token). The account-linking funnel uses it: pass the `SkillRequestContext`.
+   */
+  onTokenAnswer?: (status: number) => void;
 }
 
 export interface UpstreamRequest extends CallOptions {
