@@ -18,11 +18,15 @@ export interface AlexaSkillModuleOptions {
    * (`STATE_ATTRIBUTES_TTL_SECONDS`). @default 2592000 (30 days)
    */
   attributesTtlSeconds?: number;
-  /** Register the built-in Launch/Help/Stop/Cancel/Fallback/SessionEnded handlers. @default true */
-  builtInHandlers?: boolean;
 }
 
+/**
+ * What shapes the module itself (its routes and providers), so it is given to `forRoot` and `forRootAsync`
+ * alike, never computed by an async factory.
+ */
 export interface AlexaSkillModuleExtras {
   /** Route of the skill endpoint (`ALEXA_ENDPOINT_PATH`). @default '/alexa' */
   endpointPath: string;
+  /** Register the built-in Launch/Help/Stop/Cancel/Fallback/SessionEnded handlers. @default true */
+  builtInHandlers: boolean;
 }

@@ -1,5 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { AlexaSkillModuleExtras, AlexaSkillModuleOptions } from './alexa-skill-options.interface';
+import { DEFAULT_ENDPOINT_PATH } from './alexa-skill.constants';
 
 export const {
   ConfigurableModuleClass: AlexaSkillConfigurableModule,
@@ -8,5 +9,8 @@ export const {
   ASYNC_OPTIONS_TYPE: ALEXA_SKILL_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<AlexaSkillModuleOptions>()
   .setClassMethodName('forRoot')
-  .setExtras<AlexaSkillModuleExtras>({ endpointPath: '/alexa' }, (definition) => definition)
+  .setExtras<AlexaSkillModuleExtras>(
+    { endpointPath: DEFAULT_ENDPOINT_PATH, builtInHandlers: true },
+    (definition) => definition,
+  )
   .build();

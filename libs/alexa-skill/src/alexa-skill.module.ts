@@ -5,6 +5,7 @@ import {
   ALEXA_SKILL_ENDPOINT_PATH,
   BUILT_IN_TEXTS_TOKEN,
   DEFAULT_ATTRIBUTES_TTL_SECONDS,
+  DEFAULT_ENDPOINT_PATH,
   DEFAULT_DEADLINE_MS,
 } from './alexa-skill.constants';
 import {
@@ -13,7 +14,7 @@ import {
   ALEXA_SKILL_OPTIONS_TYPE,
   AlexaSkillConfigurableModule,
 } from './alexa-skill.module-definition';
-import type { AlexaSkillModuleOptions } from './alexa-skill-options.interface';
+import type { AlexaSkillModuleExtras, AlexaSkillModuleOptions } from './alexa-skill-options.interface';
 import { BUILT_IN_HANDLERS } from './built-in/built-in.handlers';
 import { BUILT_IN_TEXTS } from './built-in/built-in.texts';
 import { SkillHandlerRegistry } from './handlers/skill-handler.registry';
@@ -74,11 +75,10 @@ export class AlexaSkillModule extends AlexaSkillConfigurableModule {
 
   private static withEndpoint(
     definition: DynamicModule,
-    options: { endpointPath?: string; builtInHandlers?: boolean },
+    extras: Partial<AlexaSkillModuleExtras>,
   ): DynamicModule {
-    const endpointPath = options.endpointPath ?? '/alexa';
-    const builtIns =
-      'builtInHandlers' in options && options.builtInHandlers === false ? [] : BUILT_IN_HANDLERS;
+    const endpointPath = extras.endpointPath ?? DEFAULT_ENDPOINT_PATH;
+    const builtIns = extras.builtInHandlers === false ? [] : BUILT_IN_HANDLERS;
     return {
       ...definition,
       controllers: [...(definition.controllers ?? []), createSkillEndpointController(endpointPath)],

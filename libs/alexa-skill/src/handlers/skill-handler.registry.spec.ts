@@ -37,14 +37,14 @@ class RequestScopedHandler {
   }
 }
 
-async function boot(providers: Array<new () => unknown>) {
+async function boot(providers: Array<new () => unknown>, skill = AlexaSkillModule.forRoot({})) {
   @Module({ providers })
   class DomainModule {}
   const moduleRef = await Test.createTestingModule({
     imports: [
       MetricsModule.forRoot({ serve: false, defaultMetrics: false }),
       StateStoreModule.forRoot({}),
-      AlexaSkillModule.forRoot({}),
+      skill,
       DomainModule,
     ],
   }).compile();
@@ -66,6 +66,20 @@ describe('SkillHandlerRegistry', () => {
       'CustomLaunchHandler',
     );
     await app.close();
+  });
+
+  it.each([
+    ['forRoot', () => AlexaSkillModule.forRoot({ builtInHandlers: false })],
+    ['forRootAsync', () => AlexaSkillModule.forRootAsync({ useFactory: () => ({}), builtInHandlers: false })],
+  ])('leaves the built-in handlers out when asked, with %s', async (_how, skill) => {
+    const app = await boot([], skill());
+    const registry = app.get(SkillHandlerRegistry);
+    expect(registry.byRequestType.get('LaunchRequest')).toBeUndefined();
+    expect(registry.byIntent.get('AMAZON.HelpIntent')).toBeUndefined();
+    await app.close();
+    const withBuiltIns = await boot([], AlexaSkillModule.forRootAsync({ useFactory: () => ({}) }));
+    expect(withBuiltIns.get(SkillHandlerRegistry).byRequestType.get('LaunchRequest')).toBeDefined();
+    await withBuiltIns.close();
   });
 
   it('refuses request-scoped handlers', async () => {

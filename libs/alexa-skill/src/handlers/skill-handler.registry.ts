@@ -32,16 +32,41 @@ interface Ordered<T> {
 @Injectable()
 export class SkillHandlerRegistry {
   private readonly logger = new Logger(SkillHandlerRegistry.name);
-  readonly byRequestType = new Map<string, RegisteredHandler>();
-  readonly byIntent = new Map<string, RegisteredHandler>();
-  readonly byEvent = new Map<string, RegisteredHandler>();
-  errorHandlers: SkillErrorHandlerInterface[] = [];
-  requestInterceptors: SkillRequestInterceptorInterface[] = [];
-  responseInterceptors: SkillResponseInterceptorInterface[] = [];
-  handlerGuards: SkillHandlerGuardInterface[] = [];
+  private readonly requestTypes = new Map<string, RegisteredHandler>();
+  private readonly intents = new Map<string, RegisteredHandler>();
+  private readonly events = new Map<string, RegisteredHandler>();
+  private found: {
+    readonly errorHandlers: readonly SkillErrorHandlerInterface[];
+    readonly requestInterceptors: readonly SkillRequestInterceptorInterface[];
+    readonly responseInterceptors: readonly SkillResponseInterceptorInterface[];
+    readonly handlerGuards: readonly SkillHandlerGuardInterface[];
+  } = { errorHandlers: [], requestInterceptors: [], responseInterceptors: [], handlerGuards: [] };
   private explored = false;
 
   constructor(private readonly discovery: DiscoveryService) {}
+
+  // Read-only views: what was found at start-up is not changed afterwards.
+  get byRequestType(): ReadonlyMap<string, RegisteredHandler> {
+    return this.requestTypes;
+  }
+  get byIntent(): ReadonlyMap<string, RegisteredHandler> {
+    return this.intents;
+  }
+  get byEvent(): ReadonlyMap<string, RegisteredHandler> {
+    return this.events;
+  }
+  get errorHandlers(): readonly SkillErrorHandlerInterface[] {
+    return this.found.errorHandlers;
+  }
+  get requestInterceptors(): readonly SkillRequestInterceptorInterface[] {
+    return this.found.requestInterceptors;
+  }
+  get responseInterceptors(): readonly SkillResponseInterceptorInterface[] {
+    return this.found.responseInterceptors;
+  }
+  get handlerGuards(): readonly SkillHandlerGuardInterface[] {
+    return this.found.handlerGuards;
+  }
 
   /** Idempotent: the first caller (the skill factory at bootstrap) explores. */
   explore(): void {
@@ -76,24 +101,24 @@ export class SkillHandlerRegistry {
     const { requestHandler, intentHandler, skillEventHandler } = skillDecorators;
     for (const wrapper of this.discover(requestHandler.KEY)) {
       const meta = this.discovery.getMetadataByDecorator(requestHandler, wrapper)!;
-      index(this.byRequestType, 'request type', meta.requestTypes, wrapper, meta);
+      index(this.requestTypes, 'request type', meta.requestTypes, wrapper, meta);
     }
     for (const wrapper of this.discover(intentHandler.KEY)) {
       const meta = this.discovery.getMetadataByDecorator(intentHandler, wrapper)!;
-      index(this.byIntent, 'intent', meta.intents, wrapper, meta);
+      index(this.intents, 'intent', meta.intents, wrapper, meta);
     }
     for (const wrapper of this.discover(skillEventHandler.KEY)) {
       const meta = this.discovery.getMetadataByDecorator(skillEventHandler, wrapper)!;
-      index(this.byEvent, 'skill event', meta.events, wrapper, meta);
+      index(this.events, 'skill event', meta.events, wrapper, meta);
     }
-    this.errorHandlers = this.ordered<SkillErrorHandlerInterface>(skillDecorators.errorHandler);
-    this.requestInterceptors = this.ordered<SkillRequestInterceptorInterface>(
-      skillDecorators.requestInterceptor,
-    );
-    this.responseInterceptors = this.ordered<SkillResponseInterceptorInterface>(
-      skillDecorators.responseInterceptor,
-    );
-    this.handlerGuards = this.ordered<SkillHandlerGuardInterface>(skillDecorators.handlerGuard);
+    this.found = Object.freeze({
+      errorHandlers: this.ordered<SkillErrorHandlerInterface>(skillDecorators.errorHandler),
+      requestInterceptors: this.ordered<SkillRequestInterceptorInterface>(skillDecorators.requestInterceptor),
+      responseInterceptors: this.ordered<SkillResponseInterceptorInterface>(
+        skillDecorators.responseInterceptor,
+      ),
+      handlerGuards: this.ordered<SkillHandlerGuardInterface>(skillDecorators.handlerGuard),
+    });
     this.logger.log(
       `skill handlers: ${this.byRequestType.size} request types, ${this.byIntent.size} intents, ` +
         `${this.byEvent.size} events, ${this.errorHandlers.length} error handlers`,
@@ -102,7 +127,7 @@ export class SkillHandlerRegistry {
 
   /** Intent names that some handler registered (bounded label values for metrics). */
   intentNames(): ReadonlySet<string> {
-    return new Set(this.byIntent.keys());
+    return new Set(this.intents.keys());
   }
 
   private discover(metadataKey: string): InstanceWrapper[] {
@@ -131,13 +156,13 @@ export class SkillHandlerRegistry {
 
   private ordered<T>(
     decorator: ReturnType<typeof DiscoveryService.createDecorator<OrderedMetadata & SkillHandlerOptions>>,
-  ): T[] {
+  ): readonly T[] {
     const found: Ordered<T>[] = this.discover(decorator.KEY).map((wrapper) => {
       const meta = this.discovery.getMetadataByDecorator(decorator, wrapper) ?? {};
       return { instance: wrapper.instance as T, order: meta.order ?? 0, fallback: meta.fallback ?? false };
     });
     // Fallbacks last; otherwise by order (stable, so discovery order breaks ties).
     found.sort((a, b) => Number(a.fallback) - Number(b.fallback) || a.order - b.order);
-    return found.map((entry) => entry.instance);
+    return Object.freeze(found.map((entry) => entry.instance));
   }
 }
