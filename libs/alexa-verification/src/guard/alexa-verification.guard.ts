@@ -13,6 +13,7 @@ import { Reflector } from '@nestjs/core';
 import { ALEXA_SKILL_ENDPOINT } from '@lib/alexa-skill';
 import { counter, METRICS_REGISTRY } from '@lib/metrics';
 import type { FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import type { Counter, Registry } from 'prom-client';
 import { VERIFICATION_FAILURES_METRIC, VERIFICATION_SETTINGS } from '../alexa-verification.constants';
 import { AlexaRequestVerifier } from '../verifier/alexa-request-verifier';
@@ -22,11 +23,17 @@ import type { VerificationSettings } from '../verification-settings';
 /** The one answer to every failure: nothing that tells a caller which check failed. */
 const FAILURE_BODY = Object.freeze({ error: 'request verification failed' });
 
+/** Set on a request whose raw bytes {@link AlexaVerificationGuard.authenticateRawBody} proved authentic. */
+const AUTHENTICATED = Symbol('alexa-verification:authenticated');
+type MarkedRequest = IncomingMessage & { [AUTHENTICATED]?: true };
+
 /**
  * Verifies requests to controllers marked with `ALEXA_SKILL_ENDPOINT` (registered as `APP_GUARD`); every other
- * route passes untouched. It runs as a guard because Fastify middleware runs before the body is read, and it
- * reads the raw bytes Nest keeps with `rawBody: true`. A failure answers 400 with a fixed body, logs the failed
- * check at warn level (never the body, signature or URL) and counts it in `alexa_verification_failures_total`.
+ * route passes untouched. With the service's Fastify adapter the signature is checked on the raw bytes before
+ * the body is parsed ({@link authenticateRawBody}, registered by `RawBodyAuthentication`), and the guard checks
+ * the parsed envelope; otherwise the guard does both, with the raw bytes Nest keeps with `rawBody: true`. A
+ * failure answers 400 with a fixed body, logs the failed check at warn level (never the body, signature or URL)
+ * and counts it in `alexa_verification_failures_total`.
  */
 @Injectable()
 export class AlexaVerificationGuard implements CanActivate, OnApplicationBootstrap {
@@ -62,12 +69,39 @@ export class AlexaVerificationGuard implements CanActivate, OnApplicationBootstr
     if (this.reflector.get<boolean | undefined>(ALEXA_SKILL_ENDPOINT, context.getClass()) !== true)
       return true;
     const request = context.switchToHttp().getRequest<RawBodyRequest<FastifyRequest>>();
-    return this.verifier
-      .verify({ headers: request.headers, rawBody: request.rawBody, body: request.body })
-      .then(
-        () => true,
-        (error: unknown) => this.refuse(error),
-      );
+    if ((request.raw as MarkedRequest)[AUTHENTICATED] !== true) {
+      return this.verifier
+        .verify({ headers: request.headers, rawBody: request.rawBody, body: request.body })
+        .then(
+          () => true,
+          (error: unknown) => this.refuse(error),
+        );
+    }
+    let checked: void | Promise<void>;
+    try {
+      checked = this.verifier.checkEnvelope(request.body);
+    } catch (error) {
+      return this.refuse(error);
+    }
+    return checked === undefined
+      ? true
+      : checked.then(
+          () => true,
+          (error: unknown) => this.refuse(error),
+        );
+  }
+
+  /**
+   * The checks of the raw bytes (certificate URL, chain, signature), run before the body is parsed: nothing
+   * unauthenticated gets parsed. Rejects with the same 400 as the guard.
+   */
+  authenticateRawBody(request: FastifyRequest, rawBody: Buffer): Promise<void> {
+    return this.verifier.authenticate({ headers: request.headers, rawBody }).then(
+      () => {
+        (request.raw as MarkedRequest)[AUTHENTICATED] = true;
+      },
+      (error: unknown) => this.refuse(error),
+    );
   }
 
   private refuse(error: unknown): never {

@@ -1,4 +1,5 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { jsonBodyParser, type RawBodyCheck, RawBodyChecks } from './json-body-parser';
 
 export interface HttpServerLimits {
   /** Largest request body in bytes; larger ones get 413 (`BODY_LIMIT_BYTES`). @default 131072 */
@@ -24,6 +25,8 @@ const NOT_FOUND_BODY = '{"statusCode":404,"error":"Not Found"}';
  * would repeat whatever path a caller sent. Error answers of a public endpoint carry nothing of the request.
  */
 class ServiceFastifyAdapter extends FastifyAdapter {
+  readonly rawBodyChecks = new RawBodyChecks();
+
   override setNotFoundHandler(): ReturnType<FastifyAdapter['setNotFoundHandler']> {
     return this.getInstance().setNotFoundHandler((_request, reply) => {
       void reply.code(404).type('application/json; charset=utf-8').send(NOT_FOUND_BODY);
@@ -32,15 +35,28 @@ class ServiceFastifyAdapter extends FastifyAdapter {
 }
 
 /**
+ * Runs `check` on the exact bytes of every JSON body sent to `route` before the body is parsed (e.g. a signature
+ * check, so that nobody unauthenticated makes the service parse anything). Returns false when the adapter was
+ * not made by {@link createFastifyAdapter}: bodies are then parsed first, as Nest does by default.
+ */
+export function checkRawBodyBeforeParsing(httpAdapter: unknown, route: string, check: RawBodyCheck): boolean {
+  if (!(httpAdapter instanceof ServiceFastifyAdapter)) return false;
+  httpAdapter.rawBodyChecks.add(route, check);
+  return true;
+}
+
+/**
  * The Fastify adapter with the limits a public endpoint needs (headers are capped by Node's own 16 KiB
- * `maxHeaderSize`: 431 beyond it). JSON bodies are parsed with Fastify's
- * secure-json-parse: `__proto__` and `constructor.prototype` keys are refused (400). Unknown routes get a fixed
- * 404 body.
+ * `maxHeaderSize`: 431 beyond it). JSON bodies are parsed with Fastify's secure-json-parse (`__proto__` and
+ * `constructor.prototype` keys are refused with 400), never for unknown routes, and only after the checks
+ * registered with {@link checkRawBodyBeforeParsing}; `request.rawBody` keeps the exact bytes. Unknown routes get a
+ * fixed 404 body.
  */
 export function createFastifyAdapter(limits: HttpServerLimits = {}): FastifyAdapter {
   const requestTimeout = limits.requestTimeoutMs ?? 10_000;
+  const bodyLimit = limits.bodyLimit ?? 131_072;
   const adapter = new ServiceFastifyAdapter({
-    bodyLimit: limits.bodyLimit ?? 131_072,
+    bodyLimit,
     requestTimeout,
     // Given to Node when the server is made: Fastify only sets `server.requestTimeout` afterwards, and Node then
     // still waits for its 60 s default headersTimeout (checked every 30 s), so a client trickling a body held
@@ -54,7 +70,16 @@ export function createFastifyAdapter(limits: HttpServerLimits = {}): FastifyAdap
     forceCloseConnections: 'idle',
     trustProxy: limits.trustProxy ?? false,
   });
+  const fastify = adapter.getInstance();
+  // Registered before Nest would register its own JSON parser (which then steps aside); `true` keeps the exact
+  // bytes as `request.rawBody`, as Nest's `rawBody` option does.
+  adapter.useBodyParser(
+    'application/json',
+    true,
+    { bodyLimit },
+    jsonBodyParser(fastify, adapter.rawBodyChecks),
+  );
   const maxConnections = limits.maxConnections ?? 0;
-  if (maxConnections > 0) adapter.getInstance().server.maxConnections = maxConnections;
+  if (maxConnections > 0) fastify.server.maxConnections = maxConnections;
   return adapter;
 }
