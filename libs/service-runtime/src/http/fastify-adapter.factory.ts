@@ -1,4 +1,7 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
+import { ClientAborts } from './client-aborts';
 import { jsonBodyParser, type RawBodyCheck, RawBodyChecks } from './json-body-parser';
 
 export interface HttpServerLimits {
@@ -26,6 +29,22 @@ const NOT_FOUND_BODY = '{"statusCode":404,"error":"Not Found"}';
  */
 class ServiceFastifyAdapter extends FastifyAdapter {
   readonly rawBodyChecks = new RawBodyChecks();
+  readonly clientAborts = new ClientAborts();
+
+  /**
+   * A request whose connection closed while its body was arriving (the client went away, or the request timeout
+   * closed it) fails in Fastify's body reader; Nest's handler would log that error with its stack at error level
+   * and answer nobody. It is reported to {@link ClientAborts} instead.
+   */
+  override setErrorHandler(
+    handler: Parameters<FastifyAdapter['setErrorHandler']>[0],
+  ): ReturnType<FastifyAdapter['setErrorHandler']> {
+    const nestHandler = handler as (error: unknown, request: FastifyRequest, reply: FastifyReply) => unknown;
+    return super.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+      if (this.clientAborts.bodyFailed(request, reply)) return;
+      return nestHandler(error, request, reply);
+    });
+  }
 
   override setNotFoundHandler(): ReturnType<FastifyAdapter['setNotFoundHandler']> {
     return this.getInstance().setNotFoundHandler((_request, reply) => {
@@ -46,11 +65,19 @@ export function checkRawBodyBeforeParsing(httpAdapter: unknown, route: string, c
 }
 
 /**
+ * The requests of the service's adapter whose connection closed before they were answered (see
+ * {@link ClientAborts}); undefined for another adapter.
+ */
+export function clientAbortsOf(httpAdapter: unknown): ClientAborts | undefined {
+  return httpAdapter instanceof ServiceFastifyAdapter ? httpAdapter.clientAborts : undefined;
+}
+
+/**
  * The Fastify adapter with the limits a public endpoint needs (headers are capped by Node's own 16 KiB
  * `maxHeaderSize`: 431 beyond it). JSON bodies are parsed with Fastify's secure-json-parse (`__proto__` and
  * `constructor.prototype` keys are refused with 400), never for unknown routes, and only after the checks
  * registered with {@link checkRawBodyBeforeParsing}; `request.rawBody` keeps the exact bytes. Unknown routes get a
- * fixed 404 body.
+ * fixed 404 body. An answer sent before the body was read closes the connection.
  */
 export function createFastifyAdapter(limits: HttpServerLimits = {}): FastifyAdapter {
   const requestTimeout = limits.requestTimeoutMs ?? 10_000;
@@ -78,6 +105,16 @@ export function createFastifyAdapter(limits: HttpServerLimits = {}): FastifyAdap
     true,
     { bodyLimit },
     jsonBodyParser(fastify, adapter.rawBodyChecks),
+  );
+  // An answer sent before the request's body was read (415, 404, 413, a refusal in a hook): the connection is
+  // closed after it instead of reading (and throwing away) a body that may be as long as its sender likes.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (!request.raw.complete) void reply.header('connection', 'close');
+    adapter.clientAborts.answerUnsendable(request, reply);
+    done(null, payload);
+  });
+  fastify.server.prependListener('clientError', (error: NodeJS.ErrnoException, socket: Socket) =>
+    adapter.clientAborts.clientError(error, socket),
   );
   const maxConnections = limits.maxConnections ?? 0;
   if (maxConnections > 0) fastify.server.maxConnections = maxConnections;
