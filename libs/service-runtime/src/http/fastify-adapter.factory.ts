@@ -7,14 +7,20 @@ import { jsonBodyParser, type RawBodyCheck, RawBodyChecks } from './json-body-pa
 export interface HttpServerLimits {
   /** Largest request body in bytes; larger ones get 413 (`BODY_LIMIT_BYTES`). @default 131072 */
   bodyLimit?: number;
-  /** Longest wait for a whole request, in ms. @default 10000 */
+  /**
+   * Longest wait for a whole request (headers and body), in ms: how long a stalled sender can hold a connection
+   * and the body it sent so far. @default 5000
+   */
   requestTimeoutMs?: number;
   /**
    * Idle keep-alive time in ms. Longer than the ingress's upstream keep-alive (nginx: 60 s), so the
    * proxy closes idle connections first and never sends on a socket we are closing. @default 65000
    */
   keepAliveTimeoutMs?: number;
-  /** Most concurrent connections per pod; 0 means unlimited. @default 0 */
+  /**
+   * Most concurrent connections per pod; 0 means unlimited. Each may hold a whole body of `bodyLimit` bytes, so
+   * this bounds the memory stalled senders can take. @default 1000
+   */
   maxConnections?: number;
   /** Trust X-Forwarded-* from the ingress. @default false */
   trustProxy?: boolean;
@@ -80,7 +86,7 @@ export function clientAbortsOf(httpAdapter: unknown): ClientAborts | undefined {
  * fixed 404 body. An answer sent before the body was read closes the connection.
  */
 export function createFastifyAdapter(limits: HttpServerLimits = {}): FastifyAdapter {
-  const requestTimeout = limits.requestTimeoutMs ?? 10_000;
+  const requestTimeout = limits.requestTimeoutMs ?? 5_000;
   const bodyLimit = limits.bodyLimit ?? 131_072;
   const adapter = new ServiceFastifyAdapter({
     bodyLimit,
@@ -116,7 +122,7 @@ export function createFastifyAdapter(limits: HttpServerLimits = {}): FastifyAdap
   fastify.server.prependListener('clientError', (error: NodeJS.ErrnoException, socket: Socket) =>
     adapter.clientAborts.clientError(error, socket),
   );
-  const maxConnections = limits.maxConnections ?? 0;
+  const maxConnections = limits.maxConnections ?? 1_000;
   if (maxConnections > 0) fastify.server.maxConnections = maxConnections;
   return adapter;
 }
