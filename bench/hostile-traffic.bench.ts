@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { alexaRequest, DEFAULT_SKILL_ID } from '../tools/alexa-request/envelope.ts';
+import { hostileBody } from '../tools/alexa-request/hostile-bodies.ts';
 import { signRequest } from '../tools/alexa-request/sign.ts';
 import { ensureDevCerts, loadDevSigningIdentity } from '../tools/dev-certs.ts';
 import { imageRuntime } from '../tools/image-runtime.ts';
@@ -40,31 +41,8 @@ export interface HostileTrafficBenchOptions {
   smoke?: boolean;
 }
 
-const BODY_BYTES = 130_000;
 const SHAPES = ['signed', 'flat', 'deep', 'wide', 'forest'] as const;
 type Shape = (typeof SHAPES)[number];
-
-/** A JSON text of exactly `bytes` bytes in the given shape. */
-export function hostileBody(shape: Exclude<Shape, 'signed'>, bytes = BODY_BYTES): string {
-  const marker = '{"constructor":{}}';
-  switch (shape) {
-    case 'flat':
-      return `{"a":"${'x'.repeat(bytes - 8)}"}`;
-    case 'deep': {
-      const depth = Math.floor((bytes - marker.length) / 2);
-      return `${'['.repeat(depth)}${marker}${']'.repeat(depth)}`.padEnd(bytes, ' ');
-    }
-    case 'wide': {
-      const count = Math.floor((bytes - marker.length - 2) / 3);
-      return `[${marker}${',{}'.repeat(count)}]`.padEnd(bytes, ' ');
-    }
-    case 'forest': {
-      const tree = `${'['.repeat(8)}${']'.repeat(8)}`;
-      const count = Math.floor((bytes - marker.length - 2) / (tree.length + 1));
-      return `[${marker}${`,${tree}`.repeat(count)}]`.padEnd(bytes, ' ');
-    }
-  }
-}
 
 /**
  * CPU time of the process's main thread (the event loop, where parsing and hooks run) in microseconds, from
