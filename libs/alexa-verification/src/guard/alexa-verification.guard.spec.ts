@@ -104,7 +104,7 @@ describe('AlexaVerificationGuard', () => {
     it('checks only the envelope of a request whose raw bytes it authenticated', async () => {
       const g = guard();
       const req = request();
-      await g.authenticateRawBody(req as never, req.rawBody);
+      await expect(g.authenticateRawBody(req as never, req.rawBody)).resolves.toBe(true);
       expect(authenticate).toHaveBeenCalledWith({ headers: req.headers, rawBody: req.rawBody });
       expect(g.canActivate(contextFor(SkillController, req))).toBe(true);
       expect(checkEnvelope).toHaveBeenCalledWith(req.body);
@@ -117,19 +117,23 @@ describe('AlexaVerificationGuard', () => {
       expect(checkEnvelope).not.toHaveBeenCalled();
     });
 
-    it('refuses unauthentic raw bytes with the same fixed 400, counted by check', async () => {
+    it('leaves unauthentic raw bytes unparsed and refuses the request with the same fixed 400, counted by check', async () => {
       authenticate.mockRejectedValueOnce(new VerificationFailure('cert_url', 'host is not allowed'));
       const g = guard();
       const req = request();
-      const error = (await g
-        .authenticateRawBody(req as never, req.rawBody)
-        .catch((e: unknown) => e)) as HttpException;
-      expect(error.getStatus()).toBe(400);
-      expect(error.getResponse()).toEqual({ error: 'request verification failed' });
+      await expect(g.authenticateRawBody(req as never, req.rawBody)).resolves.toBe(false);
+      expect(await failures('cert_url')).toBe(0);
+      let error: unknown;
+      try {
+        void g.canActivate(contextFor(SkillController, req));
+      } catch (e) {
+        error = e;
+      }
+      expect((error as HttpException).getStatus()).toBe(400);
+      expect((error as HttpException).getResponse()).toEqual({ error: 'request verification failed' });
       expect(await failures('cert_url')).toBe(1);
-      // Not marked: the guard would verify it all again.
-      await g.canActivate(contextFor(SkillController, req));
-      expect(verify).toHaveBeenCalledTimes(1);
+      expect(verify).not.toHaveBeenCalled();
+      expect(checkEnvelope).not.toHaveBeenCalled();
     });
 
     it('refuses an envelope that fails its checks, counted by check', async () => {

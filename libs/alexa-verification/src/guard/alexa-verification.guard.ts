@@ -23,9 +23,12 @@ import type { VerificationSettings } from '../verification-settings';
 /** The one answer to every failure: nothing that tells a caller which check failed. */
 const FAILURE_BODY = Object.freeze({ error: 'request verification failed' });
 
-/** Set on a request whose raw bytes {@link AlexaVerificationGuard.authenticateRawBody} proved authentic. */
-const AUTHENTICATED = Symbol('alexa-verification:authenticated');
-type MarkedRequest = IncomingMessage & { [AUTHENTICATED]?: true };
+/**
+ * What {@link AlexaVerificationGuard.authenticateRawBody} found: `true` for authentic bytes, else the failure the
+ * guard answers (the body was left unparsed).
+ */
+const RAW_BODY_CHECK = Symbol('alexa-verification:raw-body-check');
+type MarkedRequest = IncomingMessage & { [RAW_BODY_CHECK]?: true | { failure: unknown } };
 
 /**
  * Verifies requests to controllers marked with `ALEXA_SKILL_ENDPOINT` (registered as `APP_GUARD`); every other
@@ -69,7 +72,9 @@ export class AlexaVerificationGuard implements CanActivate, OnApplicationBootstr
     if (this.reflector.get<boolean | undefined>(ALEXA_SKILL_ENDPOINT, context.getClass()) !== true)
       return true;
     const request = context.switchToHttp().getRequest<RawBodyRequest<FastifyRequest>>();
-    if ((request.raw as MarkedRequest)[AUTHENTICATED] !== true) {
+    const checked = (request.raw as MarkedRequest)[RAW_BODY_CHECK];
+    if (checked !== undefined && checked !== true) return this.refuse(checked.failure);
+    if (checked === undefined) {
       return this.verifier
         .verify({ headers: request.headers, rawBody: request.rawBody, body: request.body })
         .then(
@@ -92,15 +97,18 @@ export class AlexaVerificationGuard implements CanActivate, OnApplicationBootstr
   }
 
   /**
-   * The checks of the raw bytes (certificate URL, chain, signature), run before the body is parsed: nothing
-   * unauthenticated gets parsed. Rejects with the same 400 as the guard.
+   * The checks of the raw bytes (certificate URL, chain, signature), run before the body is parsed: resolves
+   * whether to parse it. Unauthentic bytes stay unparsed and the guard refuses the request, on the usual path
+   * (the same 400, log line and count, and the connection stays open like after any other answer).
    */
-  authenticateRawBody(request: FastifyRequest, rawBody: Buffer): Promise<void> {
+  authenticateRawBody(request: FastifyRequest, rawBody: Buffer): Promise<boolean> {
+    const marked = request.raw as MarkedRequest;
     return this.verifier.authenticate({ headers: request.headers, rawBody }).then(
-      () => {
-        (request.raw as MarkedRequest)[AUTHENTICATED] = true;
+      () => (marked[RAW_BODY_CHECK] = true),
+      (failure: unknown) => {
+        marked[RAW_BODY_CHECK] = { failure };
+        return false;
       },
-      (error: unknown) => this.refuse(error),
     );
   }
 

@@ -1,10 +1,11 @@
 import type { FastifyBodyParser, FastifyInstance, FastifyRequest } from 'fastify';
 
 /**
- * A check of a request body's exact bytes that must pass before the body is parsed (a signature, say). It
- * rejects with the error to answer; nothing of the body is parsed then.
+ * A check of a request body's exact bytes before the body is parsed (a signature, say). It resolves whether to
+ * parse them: with `false` the body stays unparsed (`request.body` undefined) and the route answers the request;
+ * a rejection is answered as an error.
  */
-export type RawBodyCheck = (request: FastifyRequest, rawBody: Buffer) => Promise<void>;
+export type RawBodyCheck = (request: FastifyRequest, rawBody: Buffer) => Promise<boolean>;
 
 /** The {@link RawBodyCheck} of each route (Fastify's route URL, e.g. `/alexa`). */
 export class RawBodyChecks {
@@ -24,7 +25,7 @@ export class RawBodyChecks {
  * Fastify's JSON parser (secure-json-parse: `__proto__` and `constructor.prototype` keys refused with 400), run
  * only where a parsed body is needed and allowed:
  * - an unknown route's body is not parsed (its answer is 404 whatever the body says);
- * - a route with a {@link RawBodyCheck} parses only bytes that passed it.
+ * - a route with a {@link RawBodyCheck} parses only bytes that passed it (the route refuses the others).
  * Parsing is what costs before anyone is authenticated: `JSON.parse` and the poisoning scan walk every value,
  * and 130 KB of nested or many small values cost 20-35 times a flat body of the same size.
  */
@@ -38,7 +39,7 @@ export function jsonBodyParser(fastify: FastifyInstance, checks: RawBodyChecks):
     const check = checks.get(request.routeOptions.url);
     if (check === undefined) return parse(request, body, done);
     check(request, body).then(
-      () => parse(request, body, done),
+      (passed) => (passed ? parse(request, body, done) : done(null, undefined)),
       (error: Error) => done(error, undefined),
     );
   };
