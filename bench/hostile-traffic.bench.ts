@@ -10,8 +10,10 @@
 // LaunchRequest (valid traffic, for comparison). Each round sends `requests` of each shape one after another on
 // a kept-alive connection and reads the service's CPU time from /proc before and after; the shapes take turns
 // in a rotating order. Figures are medians over rounds.
-// Stalled bodies: `stalled` connections each declare BODY_LIMIT_BYTES and send one byte less; the figure is the
-// service's resident memory before, and its peak (VmHWM) while they are held, with how many were accepted.
+// Early answer: a 100 GB text/plain body, answered 415 before it is read: how long the connection stays open and
+// how much the service reads. Stalled bodies: `stalled` connections each declare BODY_LIMIT_BYTES and send one
+// byte less; the figure is the service's resident memory before, and its peak (VmHWM) while they are held, with
+// how many were accepted.
 // `npm run bench` imports `run()` (bench/lib/extras.ts contract).
 import { connect, type Socket } from 'node:net';
 import { Agent } from 'node:http';
@@ -149,6 +151,14 @@ export async function run(options: HostileTrafficBenchOptions = {}): Promise<Rec
     }
     result.shapes = perShape;
 
+    const early = await earlyAnswer(service);
+    result.earlyAnswer = early;
+    lines.push(
+      early.closedAfterMs === null
+        ? `415 to a 100 GB text/plain body: still reading after ${early.pushedMiB} MiB`
+        : `415 to a 100 GB text/plain body: connection closed after ${early.closedAfterMs} ms, ${early.pushedMiB} MiB taken`,
+    );
+
     if (stalledCount > 0) {
       const stalled = await stalledBodies(service, stalledCount);
       result.stalled = stalled;
@@ -160,6 +170,46 @@ export async function run(options: HostileTrafficBenchOptions = {}): Promise<Rec
     await service.stop();
   }
   return { ...result, lines };
+}
+
+/**
+ * One connection that declares a 100 GB `text/plain` body (answered 415 before it is read) and sends as fast as the
+ * service takes it: how long until the service closed the connection and how much it took, or, when it is still
+ * reading after 4 GiB, `closedAfterMs: null`.
+ */
+function earlyAnswer(service: ServiceProcess): Promise<{ closedAfterMs: number | null; pushedMiB: number }> {
+  const cap = 4 * 2 ** 30;
+  return new Promise((resolve) => {
+    const socket = connect({ port: service.port, host: '127.0.0.1' });
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    const started = performance.now();
+    let pushed = 0;
+    const done = (closed: boolean): void =>
+      resolve({
+        closedAfterMs: closed ? Math.round(performance.now() - started) : null,
+        pushedMiB: Math.round(pushed / 2 ** 20),
+      });
+    const pump = (): void => {
+      while (!socket.destroyed) {
+        if (pushed >= cap) {
+          socket.removeAllListeners('close');
+          socket.destroy();
+          return done(false);
+        }
+        pushed += chunk.length;
+        if (!socket.write(chunk)) return;
+      }
+    };
+    socket.on('error', () => undefined);
+    socket.on('drain', pump);
+    socket.once('close', () => done(true));
+    socket.once('connect', () => {
+      socket.write(
+        'POST /alexa HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100000000000\r\n\r\n',
+      );
+      pump();
+    });
+  });
 }
 
 /** Opens `count` connections that each send all but the last byte of a body of BODY_LIMIT_BYTES. */
