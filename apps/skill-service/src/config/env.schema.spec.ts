@@ -101,12 +101,15 @@ describe('the shared state settings', () => {
   };
 
   it('require STATE_KEY_SECRET with REDIS_URL in production, not in development', () => {
-    expect(message({ REDIS_URL: 'redis://cache:6379/0' })).toContain(
+    const production = { ALEXA_SKILL_ID: 'amzn1.ask.skill.x' };
+    expect(message({ ...production, REDIS_URL: 'redis://cache:6379/0' })).toContain(
       'STATE_KEY_SECRET: is required when REDIS_URL is set and NODE_ENV=production',
     );
-    expect(message({ REDIS_URL: 'rediss://u:p@cache:6380/1', STATE_KEY_SECRET: 'x'.repeat(32) })).toBe('');
+    expect(
+      message({ ...production, REDIS_URL: 'rediss://u:p@cache:6380/1', STATE_KEY_SECRET: 'x'.repeat(32) }),
+    ).toBe('');
     expect(message({ NODE_ENV: 'development', REDIS_URL: 'redis://localhost:6379' })).toBe('');
-    expect(message({})).toBe('');
+    expect(message(production)).toBe('');
   });
 
   it('accept only redis:// and rediss:// URLs, a 16-character secret and a command timeout up to 250 ms', () => {

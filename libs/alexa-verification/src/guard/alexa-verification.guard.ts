@@ -72,9 +72,9 @@ export class AlexaVerificationGuard implements CanActivate, OnApplicationBootstr
     if (this.reflector.get<boolean | undefined>(ALEXA_SKILL_ENDPOINT, context.getClass()) !== true)
       return true;
     const request = context.switchToHttp().getRequest<RawBodyRequest<FastifyRequest>>();
-    const checked = (request.raw as MarkedRequest)[RAW_BODY_CHECK];
-    if (checked !== undefined && checked !== true) return this.refuse(checked.failure);
-    if (checked === undefined) {
+    const rawBodyCheck = (request.raw as MarkedRequest)[RAW_BODY_CHECK];
+    if (rawBodyCheck !== undefined && rawBodyCheck !== true) return this.refuse(rawBodyCheck.failure);
+    if (rawBodyCheck === undefined) {
       return this.verifier
         .verify({ headers: request.headers, rawBody: request.rawBody, body: request.body })
         .then(
