@@ -223,9 +223,10 @@ function serviceEnv(
   ports: { port: number; metricsPort: number; musicPort?: number; redisPort?: number },
 ): Record<string, string> {
   const env: Record<string, string> = {
-    // `test`, not `production`: production refuses the development certificate source the benchmark signs
-    // with (and ALEXA_VERIFY=false). Nothing else in the service depends on NODE_ENV.
-    NODE_ENV: 'test',
+    // Not `production`: production refuses the development certificate source the benchmark signs with; `test`
+    // refuses ALEXA_VERIFY=false, which only `development` allows. Nothing else in the service depends on NODE_ENV
+    // (LOG_FORMAT is set below, so development's pretty default does not apply).
+    NODE_ENV: setup.verify ? 'test' : 'development',
     PORT: String(ports.port),
     HOST: '127.0.0.1',
     METRICS_PORT: String(ports.metricsPort),

@@ -17,6 +17,7 @@ import {
   one,
   render,
   scenarios,
+  SKILL_ID,
 } from '../../scripts/chart/chart.mts';
 import { findUnknownFields, validateObject } from '../../scripts/chart/k8s-models.mts';
 
@@ -152,6 +153,17 @@ describe('the Deployment', () => {
         assert.ok(r.limits?.memory, 'memory limit');
       });
 
+      it('caps connections so that each can hold a whole body between the memory request and limit', () => {
+        const r = container(list()).resources as Json;
+        const env = appConfig(list());
+        const connections = Number(env.MAX_CONNECTIONS);
+        const perConnection = Number(env.BODY_LIMIT_BYTES) + 16 * 1024;
+        assert.ok(Number.isInteger(connections) && connections > 0, `MAX_CONNECTIONS=${env.MAX_CONNECTIONS}`);
+        const room = bytes(r.limits.memory) - bytes(r.requests.memory);
+        assert.ok(connections * perConnection <= room, `${connections} x ${perConnection} B > ${room} B`);
+        assert.ok((connections + 1) * perConnection > room, `${connections} leaves room for more`);
+      });
+
       it('pauses in preStop and gives the drain time to finish before SIGKILL', () => {
         const pod = podSpec(list());
         const preStop = container(list()).lifecycle.preStop as Json;
@@ -215,6 +227,44 @@ describe('the Deployment', () => {
   it('leaves the replica count to the HPA when autoscaling', () => {
     assert.equal(spec(one(objects('ci/production-values.yaml'), 'Deployment')).replicas, undefined);
     assert.equal(spec(one(objects('defaults'), 'Deployment')).replicas, 2);
+  });
+});
+
+/** Bytes of a Kubernetes memory quantity. */
+function bytes(quantity: string): number {
+  const [, number, unit = ''] = /^([0-9.]+)([a-zA-Z]*)$/.exec(quantity) ?? [];
+  const factors: Record<string, number> = {
+    '': 1,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+  };
+  assert.ok(number !== undefined && unit in factors, `quantity ${quantity}`);
+  return Number(number) * factors[unit];
+}
+
+describe('MAX_CONNECTIONS', () => {
+  it('is 1137 with the default 160Mi request, 320Mi limit and 128 KiB body limit', () => {
+    assert.equal(appConfig(objects('defaults')).MAX_CONNECTIONS, '1137');
+  });
+
+  it('follows the memory and body limits', () => {
+    const config = (set: string[]) =>
+      appConfig(render({ set: [`config.alexa.skillIds={${SKILL_ID}}`, ...set] })).MAX_CONNECTIONS;
+    assert.equal(config(['resources.requests.memory=256Mi', 'resources.limits.memory=1Gi']), '5461');
+    assert.equal(config(['config.bodyLimitBytes=1048576']), '157');
+    assert.equal(config(['resources.limits.memory=0.5Gi']), '2503');
+  });
+
+  it('takes an explicit value as it is, 0 (unlimited) included', () => {
+    const config = (value: string) =>
+      appConfig(render({ set: [`config.alexa.skillIds={${SKILL_ID}}`, `config.maxConnections=${value}`] }))
+        .MAX_CONNECTIONS;
+    assert.equal(config('250'), '250');
+    assert.equal(config('0'), '0');
   });
 });
 

@@ -56,8 +56,8 @@ describe('limits (issue 9)', () => {
         keepAliveTimeout: server.keepAliveTimeout,
         maxHeaderSize,
       }).toEqual({
-        requestTimeout: 10_000,
-        headersTimeout: 10_000,
+        requestTimeout: 5_000,
+        headersTimeout: 5_000,
         keepAliveTimeout: 65_000,
         maxHeaderSize: 16_384,
       });

@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Agent } from 'node:http';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alexaRequest, DEFAULT_SKILL_ID } from '../../tools/alexa-request/envelope.ts';
@@ -7,7 +9,7 @@ import { type SigningIdentity, signRequest } from '../../tools/alexa-request/sig
 import { ensureDevCerts, loadDevSigningIdentity } from '../../tools/dev-certs.ts';
 import { type FakeMusicApi, startFakeMusicApi } from '../../tools/fake-music-api.ts';
 import { type Exchange, exchange } from '../../tools/soak/http-client.ts';
-import { ServiceProcess } from '../../tools/soak/service-process.ts';
+import { freePort, ready, ServiceProcess } from '../../tools/soak/service-process.ts';
 import { expectNoSecrets } from './support/secrets';
 
 // Issue 9, faults of the process itself, on the built service (dist/.../main.js, as the container runs it):
@@ -179,6 +181,75 @@ describe('fatal errors (real process)', () => {
       );
     } finally {
       await service.stop();
+    }
+  });
+});
+
+describe('start-up refusals (real process)', () => {
+  /**
+   * Starts the built service and resolves with its exit code and output once it exits, or with `listening` (and
+   * stops it) once it answers readiness: a refused start never listens.
+   */
+  async function startUp(
+    env: Record<string, string>,
+  ): Promise<{ exit: number | 'listening'; lines: string[] }> {
+    const port = Number(env.PORT ?? (await freePort()));
+    const child = spawn(process.execPath, [join(root, 'dist/apps/skill-service/src/main.js')], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', METRICS_PORT: '0', HOST: '127.0.0.1', ...env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
+    let listening = false;
+    void (async () => {
+      while (child.exitCode === null && !listening) listening = await ready(port, 500);
+      if (listening) child.kill('SIGTERM');
+    })();
+    const code = await exited;
+    return { exit: listening ? 'listening' : code, lines: output.split('\n').filter(Boolean) };
+  }
+
+  /** The one line a refusal writes, parsed (fails when there is anything else, or it is not JSON). */
+  function onlyLine(lines: string[]): Record<string, unknown> {
+    expect(lines).toHaveLength(1);
+    return JSON.parse(lines[0]) as Record<string, unknown>;
+  }
+
+  const production = { NODE_ENV: 'production', ALEXA_SKILL_ID: DEFAULT_SKILL_ID };
+
+  it.each([
+    [{ ...production, ALEXA_TRUSTED_CA_FILE: '/certs/dev-ca.pem' }, 'ALEXA_TRUSTED_CA_FILE'],
+    [{ ...production, ALEXA_REPLAY_PROTECTION: 'false' }, 'ALEXA_REPLAY_PROTECTION'],
+    [{ ...production, ALEXA_VERIFY: 'false' }, 'ALEXA_VERIFY'],
+    [{ NODE_ENV: 'production' }, 'ALEXA_SKILL_ID'],
+    [{ NODE_ENV: 'test', ALEXA_VERIFY: 'false' }, 'ALEXA_VERIFY'],
+    [{ NODE_ENV: 'test', SHUTDOWN_TIMEOUT_MS: 'soon' }, 'SHUTDOWN_TIMEOUT_MS'],
+  ])('refuses %j with exit code 78 and one JSON line naming %s', async (env, variable) => {
+    const { exit, lines } = await startUp(env);
+    expect(exit).toBe(78);
+    const line = onlyLine(lines);
+    expect(line).toMatchObject({ level: 60, context: 'Configuration', variables: [variable] });
+    expect(line.msg).toContain(`${variable}:`);
+    expect(JSON.stringify(line)).not.toContain('stack');
+  });
+
+  it('reports a start-up failure that is not configuration (port in use) with exit code 1 and one JSON line', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const { exit, lines } = await startUp({ ...certEnv, NODE_ENV: 'test', PORT: String(port) });
+      expect(exit).toBe(1);
+      const failure = lines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => l.level === 60);
+      expect(failure).toHaveLength(1);
+      expect(failure[0]).toMatchObject({ context: 'Bootstrap', msg: expect.stringContaining('EADDRINUSE') });
+    } finally {
+      blocker.close();
     }
   });
 });

@@ -17,7 +17,21 @@ export class LogCapture extends Writable {
 
   override _write(chunk: Buffer, _encoding: string, callback: () => void): void {
     this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    this.emit('lines');
     callback();
+  }
+
+  /** Resolves once `condition` holds for the lines captured so far, checked after every write. */
+  until(condition: (lines: readonly string[]) => boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (!condition(this.lines)) return;
+        this.off('lines', check);
+        resolve();
+      };
+      this.on('lines', check);
+      check();
+    });
   }
 
   text(): string {

@@ -77,11 +77,34 @@ describe('request verification in the running service', () => {
     const production = { NODE_ENV: 'production', ALEXA_SKILL_ID: DEFAULT_SKILL_ID };
 
     it.each([
-      [{ ALEXA_CERT_SOURCE: 'file:.dev-certs' }, 'ALEXA_CERT_SOURCE=file:<dir> is a development setting'],
-      [{ ALEXA_VERIFY: 'false' }, 'ALEXA_VERIFY=false is refused when NODE_ENV=production'],
-      [{ ALEXA_SKILL_ID: '' }, 'ALEXA_SKILL_ID is required when NODE_ENV=production'],
+      [
+        { ALEXA_CERT_SOURCE: 'file:.dev-certs' },
+        'ALEXA_CERT_SOURCE: file:<dir> is refused with NODE_ENV=production',
+      ],
+      [{ ALEXA_VERIFY: 'false' }, 'ALEXA_VERIFY: false is refused with NODE_ENV=production'],
+      [{ ALEXA_SKILL_ID: '' }, 'ALEXA_SKILL_ID: required with NODE_ENV=production'],
+      [
+        { ALEXA_TRUSTED_CA_FILE: '/ca.pem' },
+        'ALEXA_TRUSTED_CA_FILE: a CA file is refused with NODE_ENV=production',
+      ],
+      [
+        { ALEXA_REPLAY_PROTECTION: 'false' },
+        'ALEXA_REPLAY_PROTECTION: false is refused with NODE_ENV=production',
+      ],
+      [
+        { ALEXA_API_ENDPOINT_ALLOW_ANY: 'true' },
+        'ALEXA_API_ENDPOINT_ALLOW_ANY: true is refused with NODE_ENV=production',
+      ],
     ])('refuses %j when NODE_ENV=production', async (env, message) => {
       await expect(createVerificationTestApp({ env: { ...production, ...env } })).rejects.toThrow(message);
+    });
+
+    it('refuses ALEXA_VERIFY=false when NODE_ENV=test: the test setup runs every check', async () => {
+      await expect(
+        createVerificationTestApp({ env: { NODE_ENV: 'test', ALEXA_VERIFY: 'false' } }),
+      ).rejects.toThrow(
+        'ALEXA_VERIFY: false is refused with NODE_ENV=test (allowed only with NODE_ENV=development)',
+      );
     });
 
     it('lets unsigned requests through when ALEXA_VERIFY=false in development', async () => {

@@ -5,8 +5,17 @@ import { createFastifyAdapter } from '@lib/service-runtime';
 import { AppModule, type AppModuleExtras } from './app.module';
 import type { AppConfig } from './config/env.schema';
 
-/** rawBody: verification checks the signature over the exact bytes Amazon sent. */
-export const APP_OPTIONS = { rawBody: true, bufferLogs: true } as const;
+/**
+ * rawBody: verification checks the signature over the exact bytes Amazon sent. A failure while the app is built
+ * (a setting a module refuses) rejects instead of Nest logging it in its own console format and exiting 1, and
+ * the lines buffered until the app's logger is in place are written by that logger (`createApp`), never Nest's.
+ */
+export const APP_OPTIONS = {
+  rawBody: true,
+  bufferLogs: true,
+  autoFlushLogs: false,
+  abortOnError: false,
+} as const;
 
 /** The Fastify adapter with the limits from the configuration (also used by tests that build the app themselves). */
 export function createServiceAdapter(config: AppConfig): FastifyAdapter {
@@ -30,5 +39,6 @@ export async function createApp(
     APP_OPTIONS,
   );
   app.useLogger(app.get(Logger));
+  app.flushLogs();
   return app;
 }

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
+import pino from 'pino';
+import { VerificationConfigError } from '@lib/alexa-verification';
 import {
   exitOnFatalErrors,
   installGracefulShutdown,
@@ -9,17 +11,11 @@ import {
 import { createApp } from './bootstrap';
 import { ConfigurationError, loadConfig } from './config/env.schema';
 
+/** sysexits.h: the configuration is wrong; restarting the same pod will not help. */
+const EX_CONFIG = 78;
+
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigurationError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
+  const config = loadConfig(process.env);
   const app = await createApp(config);
   const logger = app.get(Logger);
   const loggers = app.get<ServiceLoggers>(SERVICE_LOGGERS);
@@ -45,7 +41,31 @@ async function main(): Promise<void> {
   }
 }
 
+/** The variables a start-up refusal names, or undefined when the failure is not about configuration. */
+function refusedVariables(error: unknown): string[] | undefined {
+  if (error instanceof ConfigurationError) return error.variables;
+  if (error instanceof VerificationConfigError) return error.variable ? [error.variable] : [];
+  return undefined;
+}
+
+/**
+ * One JSON line (the app's pino format; the app's own logger may not exist yet), then the exit code: 78 for a
+ * refused configuration, naming the variables, without a stack; 1 for anything else.
+ */
 main().catch((error: unknown) => {
-  process.stderr.write(`start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  const log = pino({ base: { pid: process.pid } }, pino.destination({ dest: 1, sync: true }));
+  const variables = refusedVariables(error);
+  if (variables) {
+    const problems = error instanceof ConfigurationError ? error.problems : [(error as Error).message];
+    log.fatal(
+      { context: 'Configuration', variables, problems },
+      `invalid configuration: ${problems.join('; ')}`,
+    );
+    process.exit(EX_CONFIG);
+  }
+  log.fatal(
+    { context: 'Bootstrap', err: error },
+    `start-up failed: ${(error as Error)?.message ?? String(error)}`,
+  );
   process.exit(1);
 });

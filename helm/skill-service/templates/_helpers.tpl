@@ -87,6 +87,28 @@ Usage: include "skill-service.monitoringEnabled" (list . .Values.metrics.service
 job="{{ include "skill-service.fullname" . }}",namespace="{{ .Release.Namespace }}"
 {{- end }}
 
+{{/* Bytes of a Kubernetes quantity ("320Mi", "1G", "536870912"). */}}
+{{- define "skill-service.bytes" -}}
+{{- $quantity := toString . }}
+{{- $unit := regexFind "[a-zA-Z]+$" $quantity }}
+{{- $factors := dict "" 1 "m" 0.001 "k" 1000 "M" 1000000 "G" 1000000000 "T" 1000000000000 "Ki" 1024 "Mi" 1048576 "Gi" 1073741824 "Ti" 1099511627776 }}
+{{- int64 (mulf (trimSuffix $unit $quantity | float64) (get $factors $unit)) }}
+{{- end }}
+
+{{/*
+MAX_CONNECTIONS: config.maxConnections, or with "auto" as many connections as can each hold a whole request body
+(BODY_LIMIT_BYTES + 16 KiB of per-connection buffers) in the memory between the pod's request (the service's
+own need, measured peak RSS under load 131-156 MiB) and its limit. Defaults: (320Mi - 160Mi) / 144 KiB = 1137.
+*/}}
+{{- define "skill-service.maxConnections" -}}
+{{- if eq (toString .Values.config.maxConnections) "auto" }}
+{{- $room := sub (include "skill-service.bytes" .Values.resources.limits.memory | int64) (include "skill-service.bytes" .Values.resources.requests.memory | int64) }}
+{{- div $room (add (int64 .Values.config.bodyLimitBytes) 16384) }}
+{{- else }}
+{{- int64 .Values.config.maxConnections }}
+{{- end }}
+{{- end }}
+
 {{/* Fails the render on settings that cannot work together. */}}
 {{- define "skill-service.validate" -}}
 {{- if and (eq .Values.config.nodeEnv "production") (empty .Values.config.alexa.skillIds) }}
@@ -101,11 +123,30 @@ job="{{ include "skill-service.fullname" . }}",namespace="{{ .Release.Namespace 
 {{- if and (eq .Values.config.nodeEnv "production") .Values.stateStore.redis.existingSecret (not .Values.stateStore.keySecret.existingSecret) }}
 {{- fail "stateStore.keySecret.existingSecret is required with stateStore.redis in production: the pods key user state by an HMAC under STATE_KEY_SECRET (16+ random characters), e.g. kubectl create secret generic skill-service-state --from-literal=state-key-secret=$(openssl rand -base64 32)" }}
 {{- end }}
-{{- $managed := list "NODE_ENV" "LOG_LEVEL" "HOST" "PORT" "METRICS_PORT" "SHUTDOWN_TIMEOUT_MS" "BODY_LIMIT_BYTES" "ALEXA_ENDPOINT_PATH" "ALEXA_SKILL_ID" "ALEXA_VERIFY" "ALEXA_CERT_SOURCE" "ALEXA_TRUSTED_CA_FILE" "TRUST_PROXY" "MUSIC_API_BASE_URL" "REDIS_URL" "STATE_KEY_SECRET" "STATE_COMMAND_TIMEOUT_MS" "STATE_ATTRIBUTES_TTL_SECONDS" }}
+{{- if and .Values.ingress.enabled (ne .Values.config.nodeEnv "production") }}
+{{- fail (printf "config.nodeEnv must be production when ingress.enabled: the skill endpoint is then public, and NODE_ENV=%s accepts development settings (verification off, a development CA, replay protection off)" .Values.config.nodeEnv) }}
+{{- end }}
+{{- if eq .Values.config.nodeEnv "production" }}
+{{- if .Values.config.alexa.trustedCaFile }}
+{{- fail "config.alexa.trustedCaFile must stay empty in production: whoever holds that CA's key could sign requests (a development setting)" }}
+{{- end }}
+{{- $replay := lower (toString (index .Values.config.extraEnv "ALEXA_REPLAY_PROTECTION" | default "true")) }}
+{{- if has $replay (list "false" "0" "no") }}
+{{- fail "config.extraEnv.ALEXA_REPLAY_PROTECTION must not turn replay protection off in production (a development setting)" }}
+{{- end }}
+{{- $anyEndpoint := lower (toString (index .Values.config.extraEnv "ALEXA_API_ENDPOINT_ALLOW_ANY" | default "false")) }}
+{{- if has $anyEndpoint (list "true" "1" "yes") }}
+{{- fail "config.extraEnv.ALEXA_API_ENDPOINT_ALLOW_ANY must not be on in production (a development setting)" }}
+{{- end }}
+{{- end }}
+{{- $managed := list "NODE_ENV" "LOG_LEVEL" "HOST" "PORT" "METRICS_PORT" "SHUTDOWN_TIMEOUT_MS" "BODY_LIMIT_BYTES" "MAX_CONNECTIONS" "ALEXA_ENDPOINT_PATH" "ALEXA_SKILL_ID" "ALEXA_VERIFY" "ALEXA_CERT_SOURCE" "ALEXA_TRUSTED_CA_FILE" "TRUST_PROXY" "MUSIC_API_BASE_URL" "REDIS_URL" "STATE_KEY_SECRET" "STATE_COMMAND_TIMEOUT_MS" "STATE_ATTRIBUTES_TTL_SECONDS" }}
 {{- range $name, $_ := .Values.config.extraEnv }}
 {{- if has $name $managed }}
 {{- fail (printf "config.extraEnv.%s is set by its own chart value; set that instead" $name) }}
 {{- end }}
+{{- end }}
+{{- if and (eq (toString .Values.config.maxConnections) "auto") (lt (include "skill-service.maxConnections" . | int64) 1) }}
+{{- fail "resources.limits.memory leaves no room for request bodies above resources.requests.memory (config.maxConnections auto needs at least config.bodyLimitBytes + 16Ki between them): raise the limit or set config.maxConnections" }}
 {{- end }}
 {{- if and .Values.ingress.enabled (not (hasPrefix "/" .Values.config.alexa.endpointPath)) }}
 {{- fail "config.alexa.endpointPath must start with /" }}

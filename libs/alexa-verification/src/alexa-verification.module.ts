@@ -1,6 +1,6 @@
 import { HttpModule, HttpService } from '@nestjs/axios';
 import { Module, type Provider } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { upstreamDnsLookup } from '@lib/resilient-http';
 import { StateKeys, STATE_STORE, type StateStore } from '@lib/state-store';
 import { Agent as HttpsAgent } from 'node:https';
@@ -24,6 +24,7 @@ import { CertificateUrlPolicy } from './certificate-url/certificate-url-policy';
 import type { Clock } from './clock/clock.interface';
 import { SystemClock } from './clock/system-clock';
 import { AlexaVerificationGuard } from './guard/alexa-verification.guard';
+import { RawBodyAuthentication } from './guard/raw-body-authentication';
 import { ReplayProtector } from './replay/replay-protector';
 import { SignatureVerifier } from './signature/signature-verifier';
 import { SkillIdValidator } from './skill-id/skill-id-validator';
@@ -149,6 +150,7 @@ const verification: Provider[] = [
   },
   AlexaVerificationGuard,
   { provide: APP_GUARD, useExisting: AlexaVerificationGuard },
+  RawBodyAuthentication,
 ];
 
 /**
@@ -158,6 +160,7 @@ const verification: Provider[] = [
  */
 @Module({
   imports: [
+    DiscoveryModule,
     HttpModule.registerAsync({
       // Certificate downloads resolve Amazon's host off the thread pool the signature checks run on.
       useFactory: () => ({ maxRedirects: 0, httpsAgent: new HttpsAgent({ lookup: upstreamDnsLookup() }) }),

@@ -29,7 +29,10 @@ export function parseCertSource(value: string): CertificateSourceSetting {
   if (trimmed === 'https') return 'https';
   if (trimmed.startsWith('file:') && trimmed.length > 'file:'.length)
     return { dir: trimmed.slice('file:'.length) };
-  throw new VerificationConfigError(`ALEXA_CERT_SOURCE must be "https" or "file:<dir>", got "${value}"`);
+  throw new VerificationConfigError(
+    `ALEXA_CERT_SOURCE must be "https" or "file:<dir>", got "${value}"`,
+    'ALEXA_CERT_SOURCE',
+  );
 }
 
 function nonEmpty(value: string | undefined): value is string {
@@ -41,5 +44,5 @@ function flag(name: string, value: string | undefined): boolean | undefined {
   const normalised = value.trim().toLowerCase();
   if (normalised === 'true' || normalised === '1' || normalised === 'yes') return true;
   if (normalised === 'false' || normalised === '0' || normalised === 'no') return false;
-  throw new VerificationConfigError(`${name} must be true or false, got "${value}"`);
+  throw new VerificationConfigError(`${name} must be true or false, got "${value}"`, name);
 }

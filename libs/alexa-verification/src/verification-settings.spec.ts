@@ -46,20 +46,43 @@ describe('resolveVerificationSettings', () => {
     [{ certSource: { dir: '.dev-certs' } }, /ALEXA_CERT_SOURCE=file:<dir> is a development setting/],
     [{ skillIds: [] }, /ALEXA_SKILL_ID is required when NODE_ENV=production/],
     [{ skillIds: [' ', ''] }, /ALEXA_SKILL_ID is required/],
+    [{ trustedCaFile: '/certs/dev-ca.pem' }, /ALEXA_TRUSTED_CA_FILE is a development setting/],
+    [{ replayProtection: false }, /ALEXA_REPLAY_PROTECTION=false is refused when NODE_ENV=production/],
   ])('refuses %j in production with a clear message', (options, message) => {
     const production = { skillIds: ['amzn1.ask.skill.x'], production: true, ...options };
     expect(() => resolveVerificationSettings(production)).toThrow(VerificationConfigError);
     expect(() => resolveVerificationSettings(production)).toThrow(message);
   });
 
+  it.each([
+    [{ enabled: false }, 'ALEXA_VERIFY'],
+    [{ certSource: { dir: '.dev-certs' } }, 'ALEXA_CERT_SOURCE'],
+    [{ trustedCaFile: '/certs/dev-ca.pem' }, 'ALEXA_TRUSTED_CA_FILE'],
+    [{ replayProtection: false }, 'ALEXA_REPLAY_PROTECTION'],
+    [{ skillIds: [] }, 'ALEXA_SKILL_ID'],
+  ])('names the variable of a production refusal of %j', (options, variable) => {
+    const production = { skillIds: ['amzn1.ask.skill.x'], production: true, ...options };
+    let error: unknown;
+    try {
+      resolveVerificationSettings(production);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as VerificationConfigError).variable).toBe(variable);
+  });
+
   it('allows the development settings outside production', () => {
     const settings = resolveVerificationSettings({
       enabled: false,
       certSource: { dir: 'x' },
+      trustedCaFile: 'ca.pem',
+      replayProtection: false,
       production: false,
     });
     expect(settings.enabled).toBe(false);
     expect(settings.certSource).toEqual({ dir: 'x' });
+    expect(settings.trustedCaFile).toBe('ca.pem');
+    expect(settings.replayProtection).toBe(false);
   });
 
   it("refuses a timestamp tolerance wider than Amazon's 150 s", () => {

@@ -28,9 +28,16 @@ export interface VerificationSettings {
 /** Amazon: "within 150 seconds"; a wider tolerance would fail the skill's certification. */
 const AMAZON_MAX_TOLERANCE_MS = 150_000;
 
-/** A setting start-up refuses; the message names the setting (and its environment variable). */
+/** A setting start-up refuses; the message names the setting, `variable` its environment variable if it has one. */
 export class VerificationConfigError extends Error {
   override readonly name = 'VerificationConfigError';
+
+  constructor(
+    message: string,
+    readonly variable?: string,
+  ) {
+    super(message);
+  }
 }
 
 export function resolveVerificationSettings(options: AlexaVerificationModuleOptions): VerificationSettings {
@@ -73,26 +80,46 @@ export function resolveVerificationSettings(options: AlexaVerificationModuleOpti
     );
   }
   if (typeof settings.certSource === 'object' && settings.certSource.dir === '') {
-    throw new VerificationConfigError('ALEXA_CERT_SOURCE: file: needs a directory, e.g. file:.dev-certs');
+    throw new VerificationConfigError(
+      'ALEXA_CERT_SOURCE: file: needs a directory, e.g. file:.dev-certs',
+      'ALEXA_CERT_SOURCE',
+    );
   }
   if (settings.production) assertProductionSafe(settings);
   return settings;
 }
 
+/** Production trusts only Amazon: every setting that lets anything else pass is refused. */
 function assertProductionSafe(settings: VerificationSettings): void {
   if (!settings.enabled) {
     throw new VerificationConfigError(
       'ALEXA_VERIFY=false is refused when NODE_ENV=production: Alexa requires every request to be verified',
+      'ALEXA_VERIFY',
     );
   }
   if (settings.certSource !== 'https') {
     throw new VerificationConfigError(
       'ALEXA_CERT_SOURCE=file:<dir> is a development setting and is refused when NODE_ENV=production; use https',
+      'ALEXA_CERT_SOURCE',
+    );
+  }
+  if (settings.trustedCaFile !== undefined && settings.trustedCaFile.trim() !== '') {
+    throw new VerificationConfigError(
+      'ALEXA_TRUSTED_CA_FILE is a development setting and is refused when NODE_ENV=production: whoever holds ' +
+        "that CA's key could sign requests; Amazon's chain needs only Node's root store",
+      'ALEXA_TRUSTED_CA_FILE',
+    );
+  }
+  if (!settings.replayProtection) {
+    throw new VerificationConfigError(
+      'ALEXA_REPLAY_PROTECTION=false is refused when NODE_ENV=production: a captured request could be replayed',
+      'ALEXA_REPLAY_PROTECTION',
     );
   }
   if (settings.skillIds.length === 0) {
     throw new VerificationConfigError(
       'ALEXA_SKILL_ID is required when NODE_ENV=production (comma-separated skill IDs, amzn1.ask.skill....)',
+      'ALEXA_SKILL_ID',
     );
   }
 }

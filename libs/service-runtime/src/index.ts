@@ -7,5 +7,6 @@ export { REDACTED_PATHS } from './logging/logging.options';
 export type { ServiceLoggers, ServiceLoggingOptions } from './logging/logging.options';
 export { createRootLogger } from './logging/logging.options';
 export { ROOT_LOGGER, SERVICE_LOGGERS } from './logging/logging.constants';
-export { createFastifyAdapter } from './http/fastify-adapter.factory';
+export { createFastifyAdapter, checkRawBodyBeforeParsing } from './http/fastify-adapter.factory';
+export type { RawBodyCheck } from './http/json-body-parser';
 export type { HttpServerLimits } from './http/fastify-adapter.factory';

@@ -7,6 +7,7 @@ import type { AccountLinkEventLabel } from '@lib/account-linking';
 // Internals on purpose: the allowed values are exactly what the app registered at start-up.
 import { SkillHandlerRegistry } from '../../../libs/alexa-skill/src/handlers/skill-handler.registry';
 import { KNOWN_REQUEST_TYPES } from '../../../libs/alexa-skill/src/skill/skill-request-kinds';
+import { CLIENT_ABORT_KINDS } from '../../../libs/service-runtime/src/http/client-aborts';
 import type { LabelAllowList } from './metric-conventions';
 
 /** Lists that must name every member of a string union (a new member that is missing fails to compile). */
@@ -106,7 +107,12 @@ export function serviceLabelPolicy(app: INestApplication): LabelAllowList {
         alexa_account_link_cards_total: LINK_CARD_REASONS,
         alexa_token_failures_total: TOKEN_FAILURE_REASONS,
         upstream_retries_total: /^([1-5]\d\d|timeout|network)$/,
+        http_requests_aborted_total: [...new Set(CLIENT_ABORT_KINDS.map((kind) => kind.reason))],
       },
+    },
+    phase: {
+      bound: 'where a request was when its connection closed',
+      values: [...new Set(CLIENT_ABORT_KINDS.map((kind) => kind.phase))],
     },
     event: { bound: 'the five account-link skill events', values: LINK_EVENTS },
     provider: { bound: 'provider names given in code', values: PROVIDER_NAME },

@@ -80,6 +80,7 @@ export async function createVerificationTestApp(
     APP_OPTIONS,
   );
   app.useLogger(app.get(Logger));
+  app.flushLogs();
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const endpoint = config.ALEXA_ENDPOINT_PATH;

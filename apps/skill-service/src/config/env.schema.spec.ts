@@ -4,7 +4,7 @@ import { ConfigurationError, envVariables, loadConfig } from './env.schema';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
-    const config = loadConfig({});
+    const config = loadConfig({ ALEXA_SKILL_ID: 'amzn1.ask.skill.x' });
     expect(config).toMatchObject({
       NODE_ENV: 'production',
       PORT: 3000,
@@ -15,6 +15,8 @@ describe('loadConfig', () => {
       LOG_FORMAT: 'json',
       SHUTDOWN_TIMEOUT_MS: 10_000,
       BODY_LIMIT_BYTES: 131_072,
+      REQUEST_TIMEOUT_MS: 5_000,
+      MAX_CONNECTIONS: 1_000,
     });
   });
 
@@ -24,7 +26,7 @@ describe('loadConfig', () => {
   });
 
   it('treats empty variables as unset', () => {
-    expect(loadConfig({ PORT: '' }).PORT).toBe(3000);
+    expect(loadConfig({ NODE_ENV: 'test', PORT: '' }).PORT).toBe(3000);
   });
 
   it('names every invalid variable in one clear message', () => {
@@ -38,6 +40,53 @@ describe('loadConfig', () => {
     const message = (error as Error).message;
     for (const name of ['PORT', 'BODY_LIMIT_BYTES', 'ALEXA_ENDPOINT_PATH', 'LOG_LEVEL'])
       expect(message).toContain(`${name}:`);
+    expect((error as ConfigurationError).variables).toEqual(
+      expect.arrayContaining(['PORT', 'BODY_LIMIT_BYTES', 'ALEXA_ENDPOINT_PATH', 'LOG_LEVEL']),
+    );
+  });
+});
+
+describe('what each NODE_ENV allows', () => {
+  const loosening = {
+    ALEXA_VERIFY: 'false',
+    ALEXA_CERT_SOURCE: 'file:.dev-certs',
+    ALEXA_TRUSTED_CA_FILE: '.dev-certs/dev-ca.pem',
+    ALEXA_REPLAY_PROTECTION: 'false',
+    ALEXA_API_ENDPOINT_ALLOW_ANY: 'true',
+  };
+  const refused = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig(env);
+      return [];
+    } catch (error) {
+      return (error as ConfigurationError).variables;
+    }
+  };
+
+  it('production refuses every setting that lets anything but Amazon through, naming each variable', () => {
+    expect(refused({ NODE_ENV: 'production', ...loosening }).sort()).toEqual(
+      [...Object.keys(loosening), 'ALEXA_SKILL_ID'].sort(),
+    );
+    for (const [name, value] of Object.entries(loosening)) {
+      expect(refused({ NODE_ENV: 'production', ALEXA_SKILL_ID: 'amzn1.ask.skill.x', [name]: value })).toEqual(
+        [name],
+      );
+    }
+  });
+
+  it('production needs a skill ID', () => {
+    expect(refused({ NODE_ENV: 'production' })).toEqual(['ALEXA_SKILL_ID']);
+    expect(refused({ NODE_ENV: 'production', ALEXA_SKILL_ID: ' , ' })).toEqual(['ALEXA_SKILL_ID']);
+    expect(refused({ NODE_ENV: 'production', ALEXA_SKILL_ID: 'amzn1.ask.skill.x' })).toEqual([]);
+  });
+
+  it('test runs every check: a development CA, no replay protection and any API endpoint, but never unverified', () => {
+    expect(refused({ NODE_ENV: 'test', ...loosening })).toEqual(['ALEXA_VERIFY']);
+    expect(refused({ NODE_ENV: 'test', ...loosening, ALEXA_VERIFY: 'true' })).toEqual([]);
+  });
+
+  it('development allows all of them', () => {
+    expect(refused({ NODE_ENV: 'development', ...loosening })).toEqual([]);
   });
 });
 
@@ -52,12 +101,15 @@ describe('the shared state settings', () => {
   };
 
   it('require STATE_KEY_SECRET with REDIS_URL in production, not in development', () => {
-    expect(message({ REDIS_URL: 'redis://cache:6379/0' })).toContain(
+    const production = { ALEXA_SKILL_ID: 'amzn1.ask.skill.x' };
+    expect(message({ ...production, REDIS_URL: 'redis://cache:6379/0' })).toContain(
       'STATE_KEY_SECRET: is required when REDIS_URL is set and NODE_ENV=production',
     );
-    expect(message({ REDIS_URL: 'rediss://u:p@cache:6380/1', STATE_KEY_SECRET: 'x'.repeat(32) })).toBe('');
+    expect(
+      message({ ...production, REDIS_URL: 'rediss://u:p@cache:6380/1', STATE_KEY_SECRET: 'x'.repeat(32) }),
+    ).toBe('');
     expect(message({ NODE_ENV: 'development', REDIS_URL: 'redis://localhost:6379' })).toBe('');
-    expect(message({})).toBe('');
+    expect(message(production)).toBe('');
   });
 
   it('accept only redis:// and rediss:// URLs, a 16-character secret and a command timeout up to 250 ms', () => {

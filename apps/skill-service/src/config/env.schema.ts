@@ -32,9 +32,9 @@ export const envVariables = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
   BODY_LIMIT_BYTES: int(131_072, 1024, 10_485_760),
-  REQUEST_TIMEOUT_MS: int(10_000, 100, 600_000),
+  REQUEST_TIMEOUT_MS: int(5_000, 100, 600_000),
   KEEP_ALIVE_TIMEOUT_MS: int(65_000, 1000, 3_600_000),
-  MAX_CONNECTIONS: int(0, 0, 1_000_000),
+  MAX_CONNECTIONS: int(1_000, 0, 1_000_000),
   TRUST_PROXY: bool(false),
   ALEXA_DEADLINE_MS: int(7000, 500, 8000),
   ALEXA_MAX_RESPONSE_BYTES: int(122_880, 1024, 10_485_760),
@@ -69,11 +69,73 @@ export const envVariables = z.object({
   MUSIC_API_MAX_CONCURRENT: optionalInt(1, 100_000),
 });
 
+type Environment = z.output<typeof envVariables>;
+type NodeEnv = Environment['NODE_ENV'];
+
+/**
+ * Settings that let something other than Amazon's signed requests through, and the NODE_ENV values that allow
+ * them. `production` allows none. `test` (the test suites and the benchmark) runs every check, possibly against a
+ * development CA. `development` (the demo) may also turn verification off.
+ */
+const LOOSENING_SETTINGS: ReadonlyArray<{
+  variable: keyof Environment;
+  setting: string;
+  applies: (env: Environment) => boolean;
+  allowedIn: readonly NodeEnv[];
+}> = [
+  {
+    variable: 'ALEXA_VERIFY',
+    setting: 'false',
+    applies: (env) => !env.ALEXA_VERIFY,
+    allowedIn: ['development'],
+  },
+  {
+    variable: 'ALEXA_CERT_SOURCE',
+    setting: 'file:<dir>',
+    applies: (env) => env.ALEXA_CERT_SOURCE !== 'https',
+    allowedIn: ['development', 'test'],
+  },
+  {
+    variable: 'ALEXA_TRUSTED_CA_FILE',
+    setting: 'a CA file',
+    applies: (env) => env.ALEXA_TRUSTED_CA_FILE !== undefined,
+    allowedIn: ['development', 'test'],
+  },
+  {
+    variable: 'ALEXA_REPLAY_PROTECTION',
+    setting: 'false',
+    applies: (env) => !env.ALEXA_REPLAY_PROTECTION,
+    allowedIn: ['development', 'test'],
+  },
+  {
+    variable: 'ALEXA_API_ENDPOINT_ALLOW_ANY',
+    setting: 'true',
+    applies: (env) => env.ALEXA_API_ENDPOINT_ALLOW_ANY,
+    allowedIn: ['development', 'test'],
+  },
+];
+
 export const envSchema = envVariables
-  .superRefine((env, context) => {
+  .superRefine((env, ctx) => {
+    for (const { variable, setting, applies, allowedIn } of LOOSENING_SETTINGS) {
+      if (applies(env) && !allowedIn.includes(env.NODE_ENV)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [variable],
+          message: `${setting} is refused with NODE_ENV=${env.NODE_ENV} (allowed only with NODE_ENV=${allowedIn.join(' or ')})`,
+        });
+      }
+    }
+    if (env.NODE_ENV === 'production' && !env.ALEXA_SKILL_ID?.split(',').some((id) => id.trim() !== '')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALEXA_SKILL_ID'],
+        message: 'required with NODE_ENV=production (comma-separated skill IDs, amzn1.ask.skill....)',
+      });
+    }
     // Without it every pod would use the published development key: anyone could tie keys to user IDs.
     if (env.NODE_ENV === 'production' && env.REDIS_URL && !env.STATE_KEY_SECRET) {
-      context.addIssue({
+      ctx.addIssue({
         code: 'custom',
         path: ['STATE_KEY_SECRET'],
         message: 'is required when REDIS_URL is set and NODE_ENV=production',
@@ -89,7 +151,11 @@ export type AppConfig = z.output<typeof envSchema>;
 
 /** Thrown when the environment is invalid; its message names every offending variable. */
 export class ConfigurationError extends Error {
-  constructor(readonly problems: string[]) {
+  constructor(
+    readonly problems: string[],
+    /** The variables concerned, in the order of `problems`. */
+    readonly variables: string[] = [],
+  ) {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigurationError';
   }
@@ -103,8 +169,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   );
   const result = envSchema.safeParse(present);
   if (!result.success) {
+    const names = result.error.issues.map((issue) => issue.path.join('.') || '(root)');
     throw new ConfigurationError(
-      result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+      result.error.issues.map((issue, i) => `${names[i]}: ${issue.message}`),
+      [...new Set(names)],
     );
   }
   return result.data;

@@ -23,17 +23,20 @@ function contextFor(controller: object, request: object, type = 'http'): Executi
 describe('AlexaVerificationGuard', () => {
   let registry: Registry;
   let verify: jest.Mock;
+  let authenticate: jest.Mock;
+  let checkEnvelope: jest.Mock;
   let warn: jest.SpyInstance;
   const request = () => ({
     headers: { 'signature-256': 'SECRET-SIGNATURE' },
     rawBody: Buffer.from('{}'),
     body: {},
+    raw: {},
   });
 
   const guard = (enabled = true): AlexaVerificationGuard =>
     new AlexaVerificationGuard(
       new Reflector(),
-      { verify } as unknown as AlexaRequestVerifier,
+      { verify, authenticate, checkEnvelope } as unknown as AlexaRequestVerifier,
       registry,
       resolveVerificationSettings({ enabled, production: false }),
     );
@@ -46,6 +49,8 @@ describe('AlexaVerificationGuard', () => {
   beforeEach(() => {
     registry = new Registry();
     verify = jest.fn(() => Promise.resolve());
+    authenticate = jest.fn(() => Promise.resolve());
+    checkEnvelope = jest.fn(() => undefined);
     warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
   });
   afterEach(() => warn.mockRestore());
@@ -93,6 +98,65 @@ describe('AlexaVerificationGuard', () => {
     expect(await failures('malformed')).toBe(1);
     expect(error).toHaveBeenCalledWith('request refused: verification threw TypeError');
     error.mockRestore();
+  });
+
+  describe('with the raw bytes checked before parsing', () => {
+    it('checks only the envelope of a request whose raw bytes it authenticated', async () => {
+      const g = guard();
+      const req = request();
+      await expect(g.authenticateRawBody(req as never, req.rawBody)).resolves.toBe(true);
+      expect(authenticate).toHaveBeenCalledWith({ headers: req.headers, rawBody: req.rawBody });
+      expect(g.canActivate(contextFor(SkillController, req))).toBe(true);
+      expect(checkEnvelope).toHaveBeenCalledWith(req.body);
+      expect(verify).not.toHaveBeenCalled();
+    });
+
+    it('verifies everything after parsing when the raw bytes were not checked', async () => {
+      await guard().canActivate(contextFor(SkillController, request()));
+      expect(verify).toHaveBeenCalledTimes(1);
+      expect(checkEnvelope).not.toHaveBeenCalled();
+    });
+
+    it('leaves unauthentic raw bytes unparsed and refuses the request with the same fixed 400, counted by check', async () => {
+      authenticate.mockRejectedValueOnce(new VerificationFailure('cert_url', 'host is not allowed'));
+      const g = guard();
+      const req = request();
+      await expect(g.authenticateRawBody(req as never, req.rawBody)).resolves.toBe(false);
+      expect(await failures('cert_url')).toBe(0);
+      let error: unknown;
+      try {
+        void g.canActivate(contextFor(SkillController, req));
+      } catch (e) {
+        error = e;
+      }
+      expect((error as HttpException).getStatus()).toBe(400);
+      expect((error as HttpException).getResponse()).toEqual({ error: 'request verification failed' });
+      expect(await failures('cert_url')).toBe(1);
+      expect(verify).not.toHaveBeenCalled();
+      expect(checkEnvelope).not.toHaveBeenCalled();
+    });
+
+    it('refuses an envelope that fails its checks, counted by check', async () => {
+      checkEnvelope.mockImplementationOnce(() => {
+        throw new VerificationFailure('timestamp', 'too old');
+      });
+      const g = guard();
+      const req = request();
+      await g.authenticateRawBody(req as never, req.rawBody);
+      expect(() => g.canActivate(contextFor(SkillController, req))).toThrow(HttpException);
+      expect(await failures('timestamp')).toBe(1);
+    });
+
+    it('waits for envelope checks that answer later (a shared replay store)', async () => {
+      checkEnvelope.mockRejectedValueOnce(
+        new VerificationFailure('replay', 'request ID was already accepted'),
+      );
+      const g = guard();
+      const req = request();
+      await g.authenticateRawBody(req as never, req.rawBody);
+      await expect(g.canActivate(contextFor(SkillController, req))).rejects.toBeInstanceOf(HttpException);
+      expect(await failures('replay')).toBe(1);
+    });
   });
 
   it('lets everything pass when verification is off, and says so at start-up', () => {

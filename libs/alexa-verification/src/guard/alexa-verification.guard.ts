@@ -13,6 +13,7 @@ import { Reflector } from '@nestjs/core';
 import { ALEXA_SKILL_ENDPOINT } from '@lib/alexa-skill';
 import { counter, METRICS_REGISTRY } from '@lib/metrics';
 import type { FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import type { Counter, Registry } from 'prom-client';
 import { VERIFICATION_FAILURES_METRIC, VERIFICATION_SETTINGS } from '../alexa-verification.constants';
 import { AlexaRequestVerifier } from '../verifier/alexa-request-verifier';
@@ -23,10 +24,19 @@ import type { VerificationSettings } from '../verification-settings';
 const FAILURE_BODY = Object.freeze({ error: 'request verification failed' });
 
 /**
+ * What {@link AlexaVerificationGuard.authenticateRawBody} found: `true` for authentic bytes, else the failure the
+ * guard answers (the body was left unparsed).
+ */
+const RAW_BODY_CHECK = Symbol('alexa-verification:raw-body-check');
+type MarkedRequest = IncomingMessage & { [RAW_BODY_CHECK]?: true | { failure: unknown } };
+
+/**
  * Verifies requests to controllers marked with `ALEXA_SKILL_ENDPOINT` (registered as `APP_GUARD`); every other
- * route passes untouched. It runs as a guard because Fastify middleware runs before the body is read, and it
- * reads the raw bytes Nest keeps with `rawBody: true`. A failure answers 400 with a fixed body, logs the failed
- * check at warn level (never the body, signature or URL) and counts it in `alexa_verification_failures_total`.
+ * route passes untouched. With the service's Fastify adapter the signature is checked on the raw bytes before
+ * the body is parsed ({@link authenticateRawBody}, registered by `RawBodyAuthentication`), and the guard checks
+ * the parsed envelope; otherwise the guard does both, with the raw bytes Nest keeps with `rawBody: true`. A
+ * failure answers 400 with a fixed body, logs the failed check at warn level (never the body, signature or URL)
+ * and counts it in `alexa_verification_failures_total`.
  */
 @Injectable()
 export class AlexaVerificationGuard implements CanActivate, OnApplicationBootstrap {
@@ -62,12 +72,44 @@ export class AlexaVerificationGuard implements CanActivate, OnApplicationBootstr
     if (this.reflector.get<boolean | undefined>(ALEXA_SKILL_ENDPOINT, context.getClass()) !== true)
       return true;
     const request = context.switchToHttp().getRequest<RawBodyRequest<FastifyRequest>>();
-    return this.verifier
-      .verify({ headers: request.headers, rawBody: request.rawBody, body: request.body })
-      .then(
-        () => true,
-        (error: unknown) => this.refuse(error),
-      );
+    const rawBodyCheck = (request.raw as MarkedRequest)[RAW_BODY_CHECK];
+    if (rawBodyCheck !== undefined && rawBodyCheck !== true) return this.refuse(rawBodyCheck.failure);
+    if (rawBodyCheck === undefined) {
+      return this.verifier
+        .verify({ headers: request.headers, rawBody: request.rawBody, body: request.body })
+        .then(
+          () => true,
+          (error: unknown) => this.refuse(error),
+        );
+    }
+    let checked: void | Promise<void>;
+    try {
+      checked = this.verifier.checkEnvelope(request.body);
+    } catch (error) {
+      return this.refuse(error);
+    }
+    return checked === undefined
+      ? true
+      : checked.then(
+          () => true,
+          (error: unknown) => this.refuse(error),
+        );
+  }
+
+  /**
+   * The checks of the raw bytes (certificate URL, chain, signature), run before the body is parsed: resolves
+   * whether to parse it. Unauthentic bytes stay unparsed and the guard refuses the request, on the usual path
+   * (the same 400, log line and count, and the connection stays open like after any other answer).
+   */
+  authenticateRawBody(request: FastifyRequest, rawBody: Buffer): Promise<boolean> {
+    const marked = request.raw as MarkedRequest;
+    return this.verifier.authenticate({ headers: request.headers, rawBody }).then(
+      () => (marked[RAW_BODY_CHECK] = true),
+      (failure: unknown) => {
+        marked[RAW_BODY_CHECK] = { failure };
+        return false;
+      },
+    );
   }
 
   private refuse(error: unknown): never {

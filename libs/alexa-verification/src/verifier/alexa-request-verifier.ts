@@ -14,12 +14,16 @@ import { SkillIdValidator } from '../skill-id/skill-id-validator';
 import { TimestampValidator } from '../timestamp/timestamp-validator';
 import { VerificationFailure } from '../verification-failure';
 
-/** What the verifier reads from one HTTP request. */
-export interface VerificationInput {
+/** One HTTP request as it arrived, before its body is parsed. */
+export interface RawAlexaRequest {
   /** Request headers, names in lower case (as Node and Fastify give them). */
   readonly headers: IncomingHttpHeaders;
   /** The exact bytes received: the signature covers these, not a re-serialisation. */
   readonly rawBody: Buffer | undefined;
+}
+
+/** What the verifier reads from one HTTP request. */
+export interface VerificationInput extends RawAlexaRequest {
   /** The same bytes parsed as JSON. */
   readonly body: unknown;
 }
@@ -46,12 +50,13 @@ interface EnvelopeFacts {
 }
 
 /**
- * Runs Amazon's checks on one request, cheapest first, and throws a {@link VerificationFailure} naming the
- * first that fails: the envelope's shape, the certificate URL (no download for a bad one), the signature header,
- * the timestamp, the certificate (cached, single-flight; its dates re-checked on every use), the signature over
- * the raw bytes (a chain that verifies it is confirmed in the cache), the skill ID (after the signature, as
- * Amazon asks), and replay (last, so only verified request IDs are remembered). On the cached path the work is
- * one RSA verify plus cheap checks.
+ * Runs Amazon's checks on one request in two steps, each cheapest first, and throws a {@link VerificationFailure}
+ * naming the first that fails. {@link authenticate} reads only headers and the raw bytes, so it runs before the
+ * body is parsed: the certificate URL (no download for a bad one), the signature header, the certificate (cached,
+ * single-flight; its dates re-checked on every use) and the signature over the raw bytes (a chain that verifies
+ * it is confirmed in the cache). {@link checkEnvelope} then reads the parsed envelope: its shape, the timestamp,
+ * the skill ID (after the signature, as Amazon asks) and replay (last, so only verified request IDs are
+ * remembered). On the cached path the work is one RSA verify plus cheap checks.
  */
 export class AlexaRequestVerifier {
   private readonly parts: AlexaRequestVerifierParts;
@@ -62,19 +67,17 @@ export class AlexaRequestVerifier {
     this.loadCertificate = async (url) => parts.chainValidator.validate(await parts.source.fetch(url));
   }
 
+  /** Both steps, for a request whose body was parsed before anything was checked. */
   async verify(input: VerificationInput): Promise<void> {
-    const {
-      clock,
-      urlPolicy,
-      cache,
-      signatureVerifier,
-      timestampValidator,
-      skillIdValidator,
-      replayProtector,
-    } = this.parts;
-    const { rawBody, body, headers } = input;
+    await this.authenticate(input);
+    return this.checkEnvelope(input.body);
+  }
+
+  /** Proves that the bytes were signed by Amazon's certificate; nothing here reads the parsed body. */
+  async authenticate(request: RawAlexaRequest): Promise<void> {
+    const { clock, urlPolicy, cache, signatureVerifier } = this.parts;
+    const { rawBody, headers } = request;
     if (!Buffer.isBuffer(rawBody)) throw new VerificationFailure('malformed', 'raw body is not available');
-    const facts = readEnvelope(body);
 
     const urlHeader = headers.signaturecertchainurl;
     if (typeof urlHeader !== 'string') {
@@ -82,7 +85,6 @@ export class AlexaRequestVerifier {
     }
     const location = urlPolicy.locate(urlHeader);
     const signature = signatureVerifier.decode(headers['signature-256'], headers.signature);
-    const timestamp = timestampValidator.check(facts.timestamp, facts.type);
 
     const verified = cache.current(location.key);
     const certificate = verified ?? (await cache.get(location, this.loadCertificate));
@@ -90,6 +92,13 @@ export class AlexaRequestVerifier {
     await signatureVerifier.verify(rawBody, signature, certificate.publicKey);
     // Only a chain that has verified a signature enters the verified cache (not one an unsigned request loaded).
     if (verified === undefined) cache.confirm(location.key, certificate);
+  }
+
+  /** The checks of an authenticated request's parsed envelope. */
+  checkEnvelope(body: unknown): void | Promise<void> {
+    const { timestampValidator, skillIdValidator, replayProtector } = this.parts;
+    const facts = readEnvelope(body);
+    const timestamp = timestampValidator.check(facts.timestamp, facts.type);
     const skillId = skillIdValidator.check(body as object);
 
     if (!replayProtector) return;

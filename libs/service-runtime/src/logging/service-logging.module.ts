@@ -2,11 +2,12 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { REQUEST_LOGGER, ROOT_LOGGER, SERVICE_LOGGERS, SERVICE_LOGGING_OPTIONS } from './logging.constants';
 import { createLoggers, type ServiceLoggingOptions } from './logging.options';
+import { ClientAbortHooks } from './client-abort.hooks';
 import { RequestLogHooks } from './request-log.hooks';
 
 /**
  * Structured logging: Nest's Logger goes to pino (nestjs-pino, without its per-request middleware),
- * plus one line per request from `RequestLogHooks`.
+ * plus one line per request from `RequestLogHooks` (`ClientAbortHooks` for requests whose connection closed first).
  */
 @Global()
 @Module({})
@@ -22,6 +23,7 @@ export class ServiceLoggingModule {
         { provide: SERVICE_LOGGERS, useValue: loggers },
         { provide: SERVICE_LOGGING_OPTIONS, useValue: options },
         RequestLogHooks,
+        ClientAbortHooks,
       ],
       exports: [ROOT_LOGGER, SERVICE_LOGGERS, LoggerModule],
     };
