@@ -213,7 +213,7 @@ function describe(result: ResilientHttpBenchResult): string[] {
   ];
 }
 
-/** Entry point for `npm run bench` (bench/lib/extras.ts contract): two summary lines and the issue's targets. */
+/** Entry point for `npm run bench` (bench/lib/extras.ts contract): two summary lines and the targets. */
 export async function run(options: { smoke?: boolean; dist?: string } = {}): Promise<
   ResilientHttpBenchResult & {
     lines: string[];

@@ -1,4 +1,4 @@
-// `npm run bench`: this service side by side with its references, in one run on one machine (issue 8).
+// `npm run bench`: this service side by side with its references, in one run on one machine.
 // Every server runs in its own process on 127.0.0.1; autocannon drives it at fixed connection counts after a
 // warm-up; server CPU comes from /proc/<pid>/stat. Each scenario is repeated and the medians are reported,
 // with every figure's ratio to the same run's ceiling and official adapter. See bench/README.md.
@@ -317,7 +317,7 @@ async function main(): Promise<number> {
         service_node_args: options.serviceNodeArgs,
         medians: 'every figure is the median over repetitions; ratios divide medians of the same run',
       },
-      // The issue's headline figures: scenario 4 (full signed path) at 16 connections.
+      // The headline figures: scenario 4 (full signed path) at 16 connections.
       headline: {
         scenario: 'service_signed',
         connections: 16,

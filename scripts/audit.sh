@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Dependency audit of what ships (issue 9): `npm audit --omit=dev` must report no high or critical advisory.
+# Dependency audit of what ships: `npm audit --omit=dev` must report no high or critical advisory.
 #
 #   bash scripts/audit.sh            exit 0: no high/critical advisory, or the registry could not answer (warned)
 #                                    exit 1: high/critical advisories (listed), or npm failed for another reason

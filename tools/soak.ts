@@ -1,4 +1,4 @@
-// Soak test (issue 9): the built service under a long, mixed load with upstream faults.
+// Soak test: the built service under a long, mixed load with upstream faults.
 //
 //   npm run soak                                   10 minutes at 100 requests/s
 //   npm run soak -- --minutes 3 --rps 150 --out /tmp/soak

@@ -1,4 +1,4 @@
-// Medians, ratios to the same run's baselines, the targets, the printed table.
+// Medians, ratios to the same run's baselines, the performance targets, the printed table.
 import type { LoadFigures } from './load.ts';
 import type { ScenarioKey } from './options.ts';
 import type { BurstResult, LeakResult, SessionResult } from './session.ts';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// scripts/audit.sh (issue 9: no high or critical advisory in what ships, skipped with a warning only when the
+// scripts/audit.sh (no high or critical advisory in what ships, skipped with a warning only when the
 // registry cannot answer), run against a local stand-in for the registry's audit endpoint.
 
 const root = join(__dirname, '../..');

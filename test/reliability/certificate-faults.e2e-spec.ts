@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Behaviour } from '../support/signing/certificate-server';
 import { VerificationScenario } from '../support/signing/verification-scenario';
 
-// Issue 9, certificate download faults: a local HTTPS server stands in for s3.amazonaws.com and fails in every
+// Certificate download faults: a local HTTPS server stands in for s3.amazonaws.com and fails in every
 // way a download can. Each failure is a 400 counted as its check, is never cached, so the next request tries
 // again, and a later good download recovers without a restart.
 

@@ -24,7 +24,7 @@ import { expectNoSecrets, expectNoSignatureLikeText } from './support/secrets';
 import { rawExchange } from './support/raw-http';
 import { socketCase, socketRequest, type SocketCase } from './support/socket-cases';
 
-// Issue 9, hostile input: thousands of generated requests against the real app (real Fastify, real verification
+// Hostile input: thousands of generated requests against the real app (real Fastify, real verification
 // with a development CA, the music module against the fake music API). Each request is checked on its own:
 // no 5xx, an answer within the deadline, no handler for a request that could not be verified, exactly one
 // count in http_requests_total, one in alexa_verification_failures_total for each verification refusal, a

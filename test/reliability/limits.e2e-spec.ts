@@ -4,7 +4,7 @@ import { increments, MetricCounters } from './support/metric-counters';
 import { RawConnection, rawExchange, rawRequest } from './support/raw-http';
 import { expectNothingInternal } from './support/error-body';
 
-// Issue 9, limits: each one set, and proven on a real listening socket where Node's HTTP parser enforces it.
+// Limits: each one set, and proven on a real listening socket where Node's HTTP parser enforces it.
 
 /** An app listening on an ephemeral port of 127.0.0.1. */
 async function listening(
@@ -36,7 +36,7 @@ const get = (port: number, path: string, close = false): Buffer =>
 /** A JSON text of exactly `bytes` bytes (a string value: it parses, then fails verification). */
 const jsonOfSize = (bytes: number): string => `"${'a'.repeat(bytes - 2)}"`;
 
-describe('limits (issue 9)', () => {
+describe('limits', () => {
   describe('with the defaults', () => {
     let t: TestApp;
     let port: number;

@@ -12,7 +12,7 @@ import { type Exchange, exchange } from '../../tools/soak/http-client.ts';
 import { freePort, ready, ServiceProcess } from '../../tools/soak/service-process.ts';
 import { expectNoSecrets } from './support/secrets';
 
-// Issue 9, faults of the process itself, on the built service (dist/.../main.js, as the container runs it):
+// Faults of the process itself, on the built service (dist/.../main.js, as the container runs it):
 // SIGTERM under load with real sockets, and fatal errors that must end the process rather than leave it half-alive.
 
 const root = join(__dirname, '../..');

@@ -3,7 +3,7 @@ import { createTestApp, type TestApp } from '../support/test-app';
 import { DispatchProbe, DispatchProbeModule, LinkingEventProbe } from './support/dispatch-probe.module';
 import { increments, MetricCounters } from './support/metric-counters';
 
-// Issue 9, replay protection through the whole app as deployed (createTestApp: real signing, real guard, the
+// Replay protection through the whole app as deployed (createTestApp: real signing, real guard, the
 // skill core and account linking): what a replayed request and a redelivered skill event each cost.
 
 const REFUSAL = { error: 'request verification failed' };

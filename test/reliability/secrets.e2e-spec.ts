@@ -9,7 +9,7 @@ import { rawExchange, rawRequest } from './support/raw-http';
 import { expectNoSecrets } from './support/secrets';
 import { signingIdentity } from './support/signing-identity';
 
-// Issue 9, secrets: a broad set of scenarios (success, upstream 401/403/5xx/timeouts, handler crashes, skill
+// Secrets: a broad set of scenarios (success, upstream 401/403/5xx/timeouts, handler crashes, skill
 // events, every kind of refusal, HTTP-level errors) runs with logging at trace level and every line captured;
 // then the logs, the metrics and every answer are searched for each token, signature, Authorization value and
 // user ID used. Each secret is unique, so a hit cannot be a coincidence.

@@ -7,7 +7,7 @@ import { MetricCounters } from './support/metric-counters';
 import { signingIdentity } from './support/signing-identity';
 import { signRequest } from '../../tools/alexa-request/sign.ts';
 
-// Issue 9, upstream faults under load: concurrent Alexa traffic on real sockets while the music API flaps
+// Upstream faults under load: concurrent Alexa traffic on real sockets while the music API flaps
 // between healthy, slow, failing, hanging, rate-limited and malformed. Every request must still get HTTP 200
 // with a valid envelope inside the deadline, nothing may escape as an unhandled rejection, and once the API is
 // healthy again the circuit breaker closes and users hear real answers.

@@ -1,6 +1,6 @@
 /**
  * Error answers to callers carry no stack, no file path, no library or runtime version and no echo of the
- * request line (issue 9). Short: a fixed sentence, never a dump.
+ * request line. Short: a fixed sentence, never a dump.
  */
 export function expectNothingInternal(body: string): void {
   expect(body.length).toBeLessThan(512);
