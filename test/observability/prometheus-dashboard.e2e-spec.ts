@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MetricsServer } from '@lib/metrics';
+import { parse } from 'yaml';
 import { startFakeMusicApi, type FakeMusicApi } from '../../tools/fake-music-api.ts';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { TestDomainModule } from '../support/test-domain.module';
@@ -28,6 +29,7 @@ import { PrometheusServer, type QueryAnswer } from './support/prometheus';
 const { describe: describeWithPrometheus, path: PROMETHEUS } = describeWithBinary('prometheus');
 
 const DASHBOARD_FILE = join(__dirname, '../../helm/skill-service/dashboards/skill-service.json');
+const ADAPTER_VALUES = join(__dirname, '../../helm/skill-service/prometheus-adapter-values.yaml');
 const JOB = 'skill-service';
 /** What the ServiceMonitor gives a pod's target in the cluster (the operator adds namespace, pod, service). */
 const TARGET_LABELS = { namespace: 'test', pod: 'skill-0', service: 'skill-service', version: '0.1.0' };
@@ -182,6 +184,27 @@ describeWithPrometheus('the Grafana dashboard against a real Prometheus scraping
         '0.999',
       ],
     ]);
+  });
+
+  // What prometheus-adapter does with the rule: find the series with seriesQuery, then run metricsQuery with its
+  // template filled in for the pods the HPA asks about.
+  it("answers the prometheus-adapter rule's query with the service pod's request rate", async () => {
+    const [rule] = (
+      parse(readFileSync(ADAPTER_VALUES, 'utf8')) as {
+        rules: { custom: Array<{ seriesQuery: string; metricsQuery: string }> };
+      }
+    ).rules.custom;
+    const found = await prometheus.series(rule.seriesQuery, at - 600, at);
+    expect([...new Set(found.map((s) => `${s.__name__} ${s.namespace}/${s.pod}`))]).toEqual([
+      `alexa_requests_total ${TARGET_LABELS.namespace}/${TARGET_LABELS.pod}`,
+    ]);
+    const query = rule.metricsQuery
+      .replaceAll('<<.Series>>', 'alexa_requests_total')
+      .replaceAll('<<.LabelMatchers>>', `namespace="${TARGET_LABELS.namespace}",pod=~"${TARGET_LABELS.pod}"`)
+      .replaceAll('<<.GroupBy>>', 'pod');
+    const perPod = vector(await prometheus.query(query, at));
+    expect(perPod.map((s) => s.metric)).toEqual([{ pod: TARGET_LABELS.pod }]);
+    expect(Number(perPod[0].value[1])).toBeGreaterThan(0);
   });
 
   it('shows the link rate the script implies: 7 accepted tokens of 20 checks (10 with a token)', async () => {
