@@ -138,7 +138,7 @@ describeWithPrometheus('the Grafana dashboard against a real Prometheus scraping
   it("burns the availability budget with the script's apologies (both burn-rate alerts fire), not the latency one", async () => {
     const burning = (await prometheus.alerts())
       .filter((a) => a.labels.alertname.includes('Budget'))
-      .map((a) => ({ ...a.labels, state: a.state }))
+      .map((a): Record<string, string> => ({ ...a.labels, state: a.state }))
       .sort((a, b) => a.alertname.localeCompare(b.alertname));
     expect(burning).toEqual([
       {
