@@ -1,7 +1,8 @@
 // Renders the Helm chart with the real helm binary and returns the objects; shared by scripts/verify-chart.sh and
 // the tests in test/deploy/.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
@@ -86,6 +87,31 @@ export function render(options: RenderOptions = {}): K8sObject[] {
 export function renderError(options: RenderOptions): string {
   const result = spawnSync(helmBinary(), templateArgs(options), { encoding: 'utf8' });
   return result.status === 0 ? '' : result.stderr;
+}
+
+/**
+ * The chart's NOTES.txt as `helm install` would print it. helm template does not render NOTES.txt and install needs
+ * a cluster, so a copy of the chart renders it through `tpl` in a template of its own.
+ */
+export function renderNotes(options: RenderOptions = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'skill-service-notes-'));
+  try {
+    const copy = join(dir, 'skill-service');
+    cpSync(CHART, copy, { recursive: true });
+    renameSync(join(copy, 'templates', 'NOTES.txt'), join(copy, 'notes-source.txt'));
+    writeFileSync(
+      join(copy, 'templates', 'zz-notes.yaml'),
+      'notes: {{ tpl (.Files.Get "notes-source.txt") . | toJson }}\n',
+    );
+    const args = templateArgs(options);
+    args[2] = copy;
+    args.push('--show-only', 'templates/zz-notes.yaml');
+    const result = spawnSync(helmBinary(), args, { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`helm template failed: ${result.stderr.trim()}`);
+    return (parseObjects(result.stdout)[0] as unknown as { notes: string }).notes;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** helm lint --strict; returns [ok, output]. */

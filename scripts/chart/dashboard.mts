@@ -32,6 +32,8 @@ export interface DashboardTarget {
   expr: string;
   legendFormat?: string;
   datasource?: { type?: string; uid?: string };
+  instant?: boolean;
+  range?: boolean;
 }
 export interface DashboardPanel {
   id: number;

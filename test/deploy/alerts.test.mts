@@ -1,7 +1,8 @@
-// The alert rules of the rendered PrometheusRule, with Prometheus' own tool: `promtool check rules`, and
+// The rules of the rendered PrometheusRule, with Prometheus' own tool: `promtool check rules`, and
 // `promtool test rules` with helm/skill-service/tests/alerts.test.yaml, where every alert must fire on its
-// situation and stay quiet on at least one other. Plus what promtool does not check: severity, summary,
-// description, a runbook link to an existing section of docs/runbook.md, scoping to the release, known metrics.
+// situation and stay quiet on at least one other, and every SLO recording rule is evaluated. Plus what promtool
+// does not check: severity, summary, description, a runbook link to an existing section of docs/runbook.md,
+// scoping to the release, known metrics, the latency threshold as a bucket boundary the service exports.
 // Needs promtool (Debian package prometheus; scripts/verify-chart.sh installs it). PROMTOOL=path overrides.
 /* eslint-disable @typescript-eslint/no-floating-promises -- node:test suites return promises the runner awaits */
 import assert from 'node:assert/strict';
@@ -18,6 +19,10 @@ import { CONTRACT_METRICS, metricNames, PROCESS_METRIC, selectors } from '../../
 const PROMTOOL = process.env.PROMTOOL ?? 'promtool';
 const TESTS = join(CHART, 'tests', 'alerts.test.yaml');
 const EXPECTED_ALERTS = [
+  'AlexaSkillAvailabilityBudgetFastBurn',
+  'AlexaSkillAvailabilityBudgetSlowBurn',
+  'AlexaSkillLatencyBudgetFastBurn',
+  'AlexaSkillLatencyBudgetSlowBurn',
   'AlexaSkillVerificationFailuresHigh',
   'AlexaSkillLinkRateLow',
   'AlexaSkillTokenRejectionSpike',
@@ -27,10 +32,16 @@ const EXPECTED_ALERTS = [
   'AlexaSkillTargetDown',
   'AlexaSkillStateStoreDown',
 ];
+/** The histogram the latency SLO reads, and where its buckets are defined. */
+const DURATION_METRICS = join(REPO, 'libs', 'alexa-skill', 'src', 'metrics', 'skill-request.metrics.ts');
 
 interface PromtoolTests {
   rule_files: string[];
-  tests: { name: string; alert_rule_test?: { alertname: string; exp_alerts?: unknown[] }[] }[];
+  tests: {
+    name: string;
+    alert_rule_test?: { alertname: string; exp_alerts?: unknown[] }[];
+    promql_expr_test?: { expr: string }[];
+  }[];
 }
 
 let dir = '';
@@ -57,7 +68,9 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const alerts = () => groups.flatMap((g) => g.rules);
+const rules = () => groups.flatMap((g) => g.rules);
+const alerts = () => rules().filter((r) => r.alert);
+const records = () => rules().filter((r) => r.record);
 
 describe('the alert rules', () => {
   it('are the alerts the chart ships, in order', () => {
@@ -70,7 +83,7 @@ describe('the alert rules', () => {
   it('pass promtool check rules', () => {
     const { ok, output } = promtool(['check', 'rules', 'alerts.rules.yaml']);
     assert.ok(ok, output);
-    assert.match(output, new RegExp(`SUCCESS: ${EXPECTED_ALERTS.length} rules found`));
+    assert.match(output, new RegExp(`SUCCESS: ${EXPECTED_ALERTS.length + records().length} rules found`));
   });
 
   it('pass their promtool unit tests', () => {
@@ -90,6 +103,8 @@ describe('the alert rules', () => {
           'alerts.serverErrors.ratio=0.5',
           'alerts.targetDown.for="1h"',
           'alerts.stateStoreDown.for="1h"',
+          'slo.availability.objective=0.99',
+          'slo.latency.objective=0.95',
         ]),
       );
       const { ok, output } = promtool(['test', 'rules', 'alerts.test.yaml']);
@@ -118,6 +133,50 @@ describe('the alert rules', () => {
     }
   });
 
+  it('record the SLIs, each evaluated by a unit test', () => {
+    const tests = parse(readFileSync(TESTS, 'utf8')) as PromtoolTests;
+    const exprs = tests.tests.flatMap((t) => t.promql_expr_test ?? []).map((t) => t.expr);
+    assert.ok(records().length >= 10);
+    for (const { record } of records()) {
+      assert.match(
+        record!,
+        /^namespace_job(_request_type)?:alexa_slo_[a-z_]+:[a-z0-9_]+$/,
+        'level:metric:operations',
+      );
+      assert.ok(
+        exprs.some((e) => new RegExp(`\\b${record}\\b`).test(e)),
+        `no promql_expr_test evaluates ${record}`,
+      );
+    }
+  });
+
+  it('take the latency threshold from the buckets the service exports, as prom-client writes the le label', () => {
+    const source = readFileSync(DURATION_METRICS, 'utf8');
+    const declared = /name: 'alexa_request_duration_seconds'[\s\S]*?buckets: \[([^\]]+)\]/.exec(source)?.[1];
+    assert.ok(declared, `no buckets for alexa_request_duration_seconds in ${DURATION_METRICS}`);
+    const buckets = declared.split(',').map(Number);
+    const schema = JSON.parse(readFileSync(join(CHART, 'values.schema.json'), 'utf8')) as {
+      properties: {
+        slo: { properties: { latency: { properties: { thresholdSeconds: { enum: number[] } } } } };
+      };
+    };
+    const allowed = schema.properties.slo.properties.latency.properties.thresholdSeconds.enum;
+    assert.deepEqual(
+      allowed,
+      buckets.filter((b) => b < 8),
+      'slo.latency.thresholdSeconds allows exactly the bucket boundaries below 8 s',
+    );
+    for (const threshold of [0.0025, 0.25, 4]) {
+      const exprs = renderedAlertGroups([`slo.latency.thresholdSeconds=${threshold}`])
+        .flatMap((g) => g.rules)
+        .map((r) => r.expr)
+        .join('\n');
+      // prom-client writes le with JavaScript's number formatting.
+      assert.match(exprs, new RegExp(`le="${String(threshold).replace('.', '\\.')}"`));
+      assert.doesNotMatch(exprs, /le="2"/);
+    }
+  });
+
   it('each carry a severity, a summary, a description and a runbook link to an existing section', () => {
     const runbook = readFileSync(join(REPO, 'docs', 'runbook.md'), 'utf8');
     const anchors = new Set(
@@ -140,19 +199,20 @@ describe('the alert rules', () => {
     }
   });
 
-  it('select only this release (job and namespace) and only metrics the service exports', () => {
-    for (const rule of alerts()) {
+  it('select only this release (job and namespace) and only metrics the service exports or the rules record', () => {
+    const recorded = new Set(records().map((r) => r.record));
+    for (const rule of rules()) {
       for (const selector of selectors(rule.expr)) {
         assert.match(
           selector,
           /job="skill-service",namespace="alexa"/,
-          `${rule.alert}: selector {${selector}}`,
+          `${rule.alert ?? rule.record}: selector {${selector}}`,
         );
       }
       for (const name of metricNames(rule.expr)) {
         assert.ok(
-          CONTRACT_METRICS.includes(name) || PROCESS_METRIC.test(name),
-          `${rule.alert} uses unknown metric ${name}`,
+          CONTRACT_METRICS.includes(name) || PROCESS_METRIC.test(name) || recorded.has(name),
+          `${rule.alert ?? rule.record} uses unknown metric ${name}`,
         );
       }
     }

@@ -16,6 +16,7 @@ import {
   NAMESPACE,
   one,
   render,
+  renderNotes,
   scenarios,
   SKILL_ID,
 } from '../../scripts/chart/chart.mts';
@@ -224,9 +225,10 @@ describe('the Deployment', () => {
     assert.equal(container(objects('defaults')).image, `ghcr.io/example/skill-service:${chartAppVersion()}`);
   });
 
-  it('leaves the replica count to the HPA when autoscaling', () => {
+  it('leaves the replica count to the HPA when autoscaling (the default), to replicaCount otherwise', () => {
     assert.equal(spec(one(objects('ci/production-values.yaml'), 'Deployment')).replicas, undefined);
-    assert.equal(spec(one(objects('defaults'), 'Deployment')).replicas, 2);
+    assert.equal(spec(one(objects('defaults'), 'Deployment')).replicas, undefined);
+    assert.equal(spec(one(objects('ci/disabled-values.yaml'), 'Deployment')).replicas, 2);
   });
 });
 
@@ -331,6 +333,41 @@ describe('the Ingress', () => {
 });
 
 describe('autoscaling and disruption', () => {
+  it('autoscales by default on CPU alone (no metrics adapter needed), between 2 and 10 pods', () => {
+    for (const name of ['defaults', 'defaults+operator', 'ci/minimal-values.yaml']) {
+      const list = objects(name);
+      const hpa = spec(one(list, 'HorizontalPodAutoscaler'));
+      assert.deepEqual(hpa.scaleTargetRef, {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: one(list, 'Deployment').metadata.name,
+      });
+      assert.deepEqual(hpa.metrics, [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+        },
+      ]);
+      assert.equal(hpa.minReplicas, 2, `${name}: minReplicas`);
+      assert.equal(hpa.maxReplicas, 10, `${name}: maxReplicas`);
+      // Utilisation is a share of the request: without a CPU request the HPA cannot compute it.
+      assert.ok(container(list).resources.requests.cpu, `${name}: CPU request`);
+      // Scale in one pod a minute after 5 quiet minutes: each removed pod drains first.
+      assert.deepEqual(hpa.behavior.scaleDown, {
+        stabilizationWindowSeconds: 300,
+        policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }],
+      });
+    }
+    assert.equal(byKind(objects('ci/disabled-values.yaml'), 'HorizontalPodAutoscaler').length, 0);
+  });
+
+  it('keeps one pod answering through a voluntary disruption at the lowest autoscaled count', () => {
+    const list = objects('defaults');
+    const hpa = spec(one(list, 'HorizontalPodAutoscaler'));
+    const pdb = spec(one(list, 'PodDisruptionBudget'));
+    assert.ok(hpa.minReplicas - pdb.maxUnavailable >= 1);
+  });
+
   it('scales the Deployment on CPU and the custom metric', () => {
     const list = objects('ci/production-values.yaml');
     const hpa = spec(one(list, 'HorizontalPodAutoscaler'));
@@ -344,6 +381,10 @@ describe('autoscaling and disruption', () => {
       ['Resource', 'Pods'],
     );
     assert.equal(hpa.metrics[0].resource.name, 'cpu');
+    assert.deepEqual(hpa.metrics[1].pods, {
+      metric: { name: 'alexa_requests_per_second' },
+      target: { type: 'AverageValue', averageValue: '25' },
+    });
     assert.ok(hpa.minReplicas >= 2);
   });
 
@@ -352,6 +393,48 @@ describe('autoscaling and disruption', () => {
     const pdb = spec(one(list, 'PodDisruptionBudget'));
     assert.deepEqual(pdb.selector.matchLabels, spec(one(list, 'Deployment')).selector.matchLabels);
     assert.equal(pdb.maxUnavailable, 1);
+  });
+});
+
+describe('the install notes', () => {
+  const skillId = `config.alexa.skillIds={${SKILL_ID}}`;
+
+  it('warn by default that the autoscaled pods share no state, and say what to do', () => {
+    const notes = renderNotes({ set: [skillId] });
+    assert.match(notes, /HorizontalPodAutoscaler skill-service: 2 to 10 pods at 70 % of the CPU request\./);
+    assert.match(notes, /WARNING: 2 to 10 pods run without a shared state store/);
+    assert.match(
+      notes,
+      /set stateStore\.redis\.existingSecret and stateStore\.keySecret\.existingSecret \(docs\/scale-out\.md\)/,
+    );
+    assert.match(
+      notes,
+      /For a trial with one pod instead: --set autoscaling\.enabled=false --set replicaCount=1\./,
+    );
+  });
+
+  it('do not warn with the shared state store, nor with one pod', () => {
+    assert.doesNotMatch(
+      renderNotes({ valuesFiles: ['helm/skill-service/ci/production-values.yaml'] }),
+      /shared state store/,
+    );
+    const single = renderNotes({ set: [skillId, 'autoscaling.enabled=false', 'replicaCount=1'] });
+    assert.match(single, /1 pod\(s\) \(autoscaling\.enabled=false\)/);
+    assert.doesNotMatch(single, /WARNING/);
+  });
+
+  it('warn when the custom metric is on but the cluster serves no custom metrics API', () => {
+    const production = { valuesFiles: ['helm/skill-service/ci/production-values.yaml'] };
+    assert.match(
+      renderNotes(production),
+      /WARNING: the cluster serves no custom\.metrics\.k8s\.io API, so the HPA cannot read alexa_requests_per_second/,
+    );
+    const withAdapter = renderNotes({ ...production, apiVersions: ['custom.metrics.k8s.io/v1beta1'] });
+    assert.match(
+      withAdapter,
+      /3 to 12 pods at 65 % of the CPU request and 25 alexa_requests_per_second per pod/,
+    );
+    assert.doesNotMatch(withAdapter, /WARNING/);
   });
 });
 

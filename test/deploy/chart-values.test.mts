@@ -76,6 +76,28 @@ describe('values.schema.json', () => {
   });
 });
 
+describe('the default values', () => {
+  const v = values as {
+    replicaCount: number;
+    autoscaling: {
+      enabled: boolean;
+      minReplicas: number;
+      maxReplicas: number;
+      customMetric: { enabled: boolean };
+    };
+    podDisruptionBudget: { maxUnavailable: number };
+  };
+
+  it('autoscale on CPU alone, from 2 pods, so one can be drained or lost while another answers', () => {
+    assert.equal(v.autoscaling.enabled, true);
+    assert.equal(v.autoscaling.customMetric.enabled, false, 'the custom metric needs prometheus-adapter');
+    assert.ok(v.autoscaling.minReplicas >= 2);
+    assert.ok(v.autoscaling.maxReplicas > v.autoscaling.minReplicas);
+    assert.ok(v.autoscaling.minReplicas - v.podDisruptionBudget.maxUnavailable >= 1);
+    assert.ok(v.replicaCount >= 2, 'replicaCount, used with autoscaling off, keeps two pods too');
+  });
+});
+
 describe('docs/deploy.md', () => {
   it('lists every value with its type, default and description (node scripts/chart/values-table.mts --write)', () => {
     const doc = readFileSync(DOC, 'utf8');

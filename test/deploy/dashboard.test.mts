@@ -1,7 +1,8 @@
 // The Grafana dashboard (helm/skill-service/dashboards/skill-service.json): variables, rows, a title and a
 // "healthy" description on every panel, every query scoped by $namespace/$pod and windowed by $__rate_interval
 // (or 1h for the funnel), only the service's metrics, every metric shown somewhere, the link-rate queries as
-// defined, and every expression accepted by promtool as a recording rule.
+// defined, the SLO row on the chart's recording rules (per release: $namespace only, 30-day windows as instant
+// queries), and every expression accepted by promtool as a recording rule.
 // Needs promtool (Debian package prometheus; scripts/verify-chart.sh installs it). PROMTOOL=path overrides.
 /* eslint-disable @typescript-eslint/no-floating-promises -- node:test suites return promises the runner awaits */
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { renderedAlertGroups } from '../../scripts/chart/alert-rules.mts';
 import {
   allPanels,
   CONTRACT_METRICS,
@@ -26,6 +28,14 @@ const PROMTOOL = process.env.PROMTOOL ?? 'promtool';
 const dashboard = loadDashboard();
 const panels = allPanels(dashboard).filter((p) => p.type !== 'row');
 const raw = dashboardQueries(dashboard, {});
+/** The series the chart's PrometheusRule records (the SLO row reads them). */
+const recorded = new Set(
+  renderedAlertGroups()
+    .flatMap((g) => g.rules)
+    .flatMap((r) => (r.record ? [r.record] : [])),
+);
+const isRecorded = (q: DashboardQuery) => metricNames(q.expr).some((name) => recorded.has(name));
+const SLO_ROW = 'Service level objectives (30 days)';
 
 function checkRules(queries: DashboardQuery[]): { ok: boolean; output: string } {
   const dir = mkdtempSync(join(tmpdir(), 'skill-service-dashboard-'));
@@ -59,7 +69,13 @@ describe('the dashboard', () => {
 
   it('has the traffic, verification, linking funnel and upstream rows', () => {
     const rows = dashboard.panels.filter((p) => p.type === 'row').map((p) => p.title);
-    for (const row of ['Traffic and latency', 'Request verification', 'Account linking funnel', 'Upstreams'])
+    for (const row of [
+      'Traffic and latency',
+      'Request verification',
+      'Account linking funnel',
+      'Upstreams',
+      SLO_ROW,
+    ])
       assert.ok(rows.includes(row), row);
   });
 
@@ -87,7 +103,7 @@ describe('the dashboard', () => {
   });
 
   it('scopes every query by $namespace and $pod and uses $__rate_interval (or 1h) windows', () => {
-    for (const q of raw) {
+    for (const q of raw.filter((r) => !isRecorded(r))) {
       for (const s of selectors(q.expr))
         assert.match(s, /^namespace=~"\$namespace", pod=~"\$pod"/, `"${q.panel}" ${q.refId}: {${s}}`);
       for (const [, window] of q.expr.matchAll(/\[([^\]]+)\]/g))
@@ -95,10 +111,49 @@ describe('the dashboard', () => {
     }
   });
 
-  it('queries only the service metrics, and shows each of them', () => {
+  // An SLO belongs to the release, not to a pod: its series carry namespace and job only.
+  it('reads the SLOs from the recording rules only, by $namespace, with 30-day windows as instant queries', () => {
+    const row = dashboard.panels.find((p) => p.type === 'row' && p.title === SLO_ROW)!;
+    const inRow = panels
+      .filter((p) => p.gridPos!.y > row.gridPos!.y)
+      .filter((p) => {
+        const next = dashboard.panels.find((r) => r.type === 'row' && r.gridPos!.y > row.gridPos!.y);
+        return !next || p.gridPos!.y < next.gridPos!.y;
+      });
+    assert.ok(inRow.length >= 6);
+    const rowQueries = raw.filter((q) => inRow.some((p) => p.id === q.panelId));
+    assert.deepEqual(
+      raw.filter(isRecorded).map((q) => `${q.panelId}${q.refId}`),
+      rowQueries.map((q) => `${q.panelId}${q.refId}`),
+      'recorded series are read in the SLO row, and the SLO row reads only recorded series',
+    );
+    for (const q of rowQueries) {
+      for (const name of metricNames(q.expr))
+        assert.ok(recorded.has(name), `"${q.panel}": ${name} is not recorded`);
+      for (const s of selectors(q.expr))
+        assert.equal(s, 'namespace=~"$namespace"', `"${q.panel}" ${q.refId}`);
+      const windows = [...q.expr.matchAll(/\[([^\]]+)\]/g)].map((m) => m[1]);
+      for (const window of windows) assert.equal(window, '30d', `"${q.panel}" window [${window}]`);
+      if (windows.length > 0) {
+        const target = inRow.find((p) => p.id === q.panelId)!.targets!.find((t) => t.refId === q.refId)!;
+        assert.deepEqual(
+          [target.instant, target.range],
+          [true, false],
+          `"${q.panel}": a 30-day window per point of a range query would read 30 days for every step`,
+        );
+      }
+    }
+    const shown = new Set(rowQueries.flatMap((q) => metricNames(q.expr)));
+    for (const name of recorded) assert.ok(shown.has(name), `the SLO row does not show ${name}`);
+  });
+
+  it('queries only the service metrics and the recorded SLOs, and shows each metric', () => {
     const used = new Set(raw.flatMap((q) => metricNames(q.expr)));
     for (const name of used)
-      assert.ok(CONTRACT_METRICS.includes(name) || PROCESS_METRIC.test(name), `unknown metric ${name}`);
+      assert.ok(
+        CONTRACT_METRICS.includes(name) || PROCESS_METRIC.test(name) || recorded.has(name),
+        `unknown metric ${name}`,
+      );
     for (const name of CONTRACT_METRICS) assert.ok(used.has(name), `no panel shows ${name}`);
   });
 

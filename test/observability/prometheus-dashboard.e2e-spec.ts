@@ -1,9 +1,13 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MetricsServer } from '@lib/metrics';
+import { parse } from 'yaml';
 import { startFakeMusicApi, type FakeMusicApi } from '../../tools/fake-music-api.ts';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { TestDomainModule } from '../support/test-domain.module';
 import { describeWithBinary } from './support/binaries';
+import { writeChartRules } from './support/chart-rules';
 import {
   dashboardExpressions,
   grafanaAllValue,
@@ -18,12 +22,14 @@ import { startNeighbourApp } from './support/neighbour-app';
 import { PrometheusServer, type QueryAnswer } from './support/prometheus';
 
 // The shipped Grafana dashboard, proven against a real Prometheus (Debian's `prometheus`) scraping the real
-// service every second on 127.0.0.1: a scripted linking funnel goes through signed requests, then every PromQL
-// expression in the dashboard JSON runs through Prometheus' HTTP API at the moment of the last scrape.
+// service every second on 127.0.0.1 and evaluating the chart's rules (the SLO recording rules the dashboard's SLO
+// row reads, and the alerts) every second: a scripted linking funnel goes through signed requests, then every
+// PromQL expression in the dashboard JSON runs through Prometheus' HTTP API at the moment of the last scrape.
 
 const { describe: describeWithPrometheus, path: PROMETHEUS } = describeWithBinary('prometheus');
 
 const DASHBOARD_FILE = join(__dirname, '../../helm/skill-service/dashboards/skill-service.json');
+const ADAPTER_VALUES = join(__dirname, '../../helm/skill-service/prometheus-adapter-values.yaml');
 const JOB = 'skill-service';
 /** What the ServiceMonitor gives a pod's target in the cluster (the operator adds namespace, pod, service). */
 const TARGET_LABELS = { namespace: 'test', pod: 'skill-0', service: 'skill-service', version: '0.1.0' };
@@ -34,6 +40,7 @@ describeWithPrometheus('the Grafana dashboard against a real Prometheus scraping
   let fake: FakeMusicApi;
   let t: TestApp;
   let prometheus: PrometheusServer;
+  let rulesDir: string;
   let neighbour: Awaited<ReturnType<typeof startNeighbourApp>>;
   let dashboard: unknown;
   /** Unix seconds of the last scrape, at least two scrapes after the traffic: every query runs at this time. */
@@ -49,9 +56,13 @@ describeWithPrometheus('the Grafana dashboard against a real Prometheus scraping
       imports: [TestDomainModule],
     });
     neighbour = await startNeighbourApp();
+    rulesDir = mkdtempSync(join(tmpdir(), 'skill-rules-'));
+    const rules = join(rulesDir, 'skill-service.rules.yaml');
+    writeChartRules(rules, TARGET_LABELS.namespace);
     const startedAt = Date.now() / 1000;
     prometheus = await PrometheusServer.start({
       binary: PROMETHEUS,
+      ruleFiles: [rules],
       targets: [
         { job: JOB, address: `127.0.0.1:${t.app.get(MetricsServer).port()}`, labels: TARGET_LABELS },
         { job: 'orders', address: neighbour.address, labels: NEIGHBOUR_LABELS },
@@ -63,9 +74,13 @@ describeWithPrometheus('the Grafana dashboard against a real Prometheus scraping
       await phase(t.alexa, fake);
       await prometheus.scrapeAfter(Date.now() / 1000);
     }
-    // That scrape started after the traffic; one more, and the queries run at its timestamp (so increase()
-    // extrapolates nothing past the last sample).
-    at = await prometheus.scrapeAfter(await prometheus.lastScrape());
+    // That scrape started after the traffic. The rules are evaluated twice after it is stored (the second time at
+    // a moment that is surely later than the scrape's own), then one more scrape, and the queries run at its
+    // timestamp (so increase() extrapolates nothing past the last sample).
+    const evaluated = await prometheus.rulesEvaluatedAfter(
+      await prometheus.rulesEvaluatedAfter(Date.now() / 1000),
+    );
+    at = await prometheus.scrapeAfter(evaluated);
     const window = `${Math.ceil(at - startedAt) + 30}s`;
     variables = {
       __rate_interval: window,
@@ -81,6 +96,7 @@ describeWithPrometheus('the Grafana dashboard against a real Prometheus scraping
 
   afterAll(async () => {
     await prometheus?.stop();
+    if (rulesDir) rmSync(rulesDir, { recursive: true, force: true });
     await neighbour?.close();
     await t?.close();
     await fake?.close();
@@ -117,6 +133,78 @@ describeWithPrometheus('the Grafana dashboard against a real Prometheus scraping
       if (problem) problems.push(`${e.where}: ${problem}\n    ${expr}`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it("burns the availability budget with the script's apologies (both burn-rate alerts fire), not the latency one", async () => {
+    const burning = (await prometheus.alerts())
+      .filter((a) => a.labels.alertname.includes('Budget'))
+      .map((a): Record<string, string> => ({ ...a.labels, state: a.state }))
+      .sort((a, b) => a.alertname.localeCompare(b.alertname));
+    expect(burning).toEqual([
+      {
+        alertname: 'AlexaSkillAvailabilityBudgetFastBurn',
+        severity: 'critical',
+        slo: 'availability',
+        job: JOB,
+        namespace: TARGET_LABELS.namespace,
+        state: 'firing',
+      },
+      {
+        alertname: 'AlexaSkillAvailabilityBudgetSlowBurn',
+        severity: 'warning',
+        slo: 'availability',
+        job: JOB,
+        namespace: TARGET_LABELS.namespace,
+        state: 'firing',
+      },
+    ]);
+  });
+
+  it('records the SLIs per release and per request type the script reached', async () => {
+    const perType = vector(
+      await run('namespace_job_request_type:alexa_slo_apologies:ratio_rate5m{namespace=~"$namespace"}'),
+    );
+    expect(perType.map((s) => s.metric.request_type).sort()).toEqual([
+      'AlexaSkillEvent.SkillAccountLinked',
+      'IntentRequest',
+      'LaunchRequest',
+    ]);
+    // The launches and events never apologised; the intents did (ExplodeIntent).
+    const ratio = (type: string) => Number(perType.find((s) => s.metric.request_type === type)!.value[1]);
+    expect([ratio('LaunchRequest'), ratio('AlexaSkillEvent.SkillAccountLinked')]).toEqual([0, 0]);
+    expect(ratio('IntentRequest')).toBeGreaterThan(0);
+    const objective = vector(await run('namespace_job:alexa_slo_availability_objective:ratio'));
+    expect(objective.map((s) => [s.metric, s.value[1]])).toEqual([
+      [
+        {
+          __name__: 'namespace_job:alexa_slo_availability_objective:ratio',
+          job: JOB,
+          namespace: TARGET_LABELS.namespace,
+        },
+        '0.999',
+      ],
+    ]);
+  });
+
+  // What prometheus-adapter does with the rule: find the series with seriesQuery, then run metricsQuery with its
+  // template filled in for the pods the HPA asks about.
+  it("answers the prometheus-adapter rule's query with the service pod's request rate", async () => {
+    const [rule] = (
+      parse(readFileSync(ADAPTER_VALUES, 'utf8')) as {
+        rules: { custom: Array<{ seriesQuery: string; metricsQuery: string }> };
+      }
+    ).rules.custom;
+    const found = await prometheus.series(rule.seriesQuery, at - 600, at);
+    expect([...new Set(found.map((s) => `${s.__name__} ${s.namespace}/${s.pod}`))]).toEqual([
+      `alexa_requests_total ${TARGET_LABELS.namespace}/${TARGET_LABELS.pod}`,
+    ]);
+    const query = rule.metricsQuery
+      .replaceAll('<<.Series>>', 'alexa_requests_total')
+      .replaceAll('<<.LabelMatchers>>', `namespace="${TARGET_LABELS.namespace}",pod=~"${TARGET_LABELS.pod}"`)
+      .replaceAll('<<.GroupBy>>', 'pod');
+    const perPod = vector(await prometheus.query(query, at));
+    expect(perPod.map((s) => s.metric)).toEqual([{ pod: TARGET_LABELS.pod }]);
+    expect(Number(perPod[0].value[1])).toBeGreaterThan(0);
   });
 
   it('shows the link rate the script implies: 7 accepted tokens of 20 checks (10 with a token)', async () => {

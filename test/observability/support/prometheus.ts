@@ -22,6 +22,18 @@ export interface PrometheusOptions {
   targets: readonly [ScrapeTarget, ...ScrapeTarget[]];
   /** @default '1s' */
   scrapeInterval?: string;
+  /** Prometheus rule files (recording and alerting rules), evaluated every evaluationInterval. */
+  ruleFiles?: readonly string[];
+  /** @default '1s' */
+  evaluationInterval?: string;
+}
+
+/** An alert as /api/v1/alerts lists it. */
+export interface ActiveAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: 'pending' | 'firing';
+  value: string;
 }
 
 export interface Sample {
@@ -74,7 +86,12 @@ export class PrometheusServer {
       writeFileSync(
         config,
         JSON.stringify({
-          global: { scrape_interval: options.scrapeInterval ?? '1s', scrape_timeout: '1s' },
+          global: {
+            scrape_interval: options.scrapeInterval ?? '1s',
+            scrape_timeout: '1s',
+            evaluation_interval: options.evaluationInterval ?? '1s',
+          },
+          rule_files: options.ruleFiles ?? [],
           scrape_configs: options.targets.map((target) => ({
             job_name: target.job,
             metrics_path: '/metrics',
@@ -169,6 +186,41 @@ export class PrometheusServer {
       }
       await sleep(100);
     }
+  }
+
+  /**
+   * Waits until every rule group has been evaluated at a moment after the given one (Unix seconds), and returns
+   * the latest of those moments. Rule groups that do not load make Prometheus refuse to start, so an empty list
+   * means no rule files.
+   */
+  async rulesEvaluatedAfter(epochSeconds: number, timeoutMs = 15_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const answer = (await this.get('/api/v1/rules')) as {
+        data?: {
+          groups: Array<{
+            name: string;
+            lastEvaluation: string;
+            rules: Array<{ health: string; lastError?: string }>;
+          }>;
+        };
+      };
+      const groups = answer.data?.groups ?? [];
+      const broken = groups.flatMap((g) => g.rules.filter((r) => r.health === 'err').map((r) => r.lastError));
+      if (broken.length > 0) throw new Error(`rules fail to evaluate: ${broken.join('; ')}`);
+      const times = groups.map((g) => Date.parse(g.lastEvaluation) / 1000);
+      if (groups.length > 0 && times.every((t) => t > epochSeconds)) return Math.max(...times);
+      if (Date.now() > deadline) {
+        throw new Error(`rules not evaluated after ${epochSeconds} within ${timeoutMs} ms\n${this.logs()}`);
+      }
+      await sleep(100);
+    }
+  }
+
+  /** The alerts pending or firing now. */
+  async alerts(): Promise<ActiveAlert[]> {
+    const answer = (await this.get('/api/v1/alerts')) as { data?: { alerts: ActiveAlert[] } };
+    return answer.data?.alerts ?? [];
   }
 
   /** SIGTERM, then SIGKILL after 5 s; never waits more than ~7 s; removes the temporary files. */

@@ -29,9 +29,17 @@ export class SkillRequestMetrics {
     });
   }
 
-  /** Called once the handlers are known. */
+  /**
+   * Called once the handlers are known. Creates every apology series at 0 (each request type; for intent requests,
+   * each registered intent and `other`): the availability SLO counts apologies with rate(), which cannot see the
+   * first count of a series born between two scrapes, so a new pod's first apologies would be lost.
+   */
   setKnownIntents(intents: ReadonlySet<string>): void {
     this.knownIntents = intents;
+    for (const type of [...KNOWN_REQUEST_TYPES, 'other']) {
+      for (const intent of type === 'IntentRequest' ? [...intents, 'other'] : ['none'])
+        this.requests.inc({ request_type: type, intent, outcome: 'handler_error' }, 0);
+    }
   }
 
   requestTypeLabel(requestType: string | undefined): string {
