@@ -191,6 +191,7 @@ async function main(): Promise<void> {
       request.expect === '200'
         ? status === 200 && isEnvelope(result.body)
         : status !== undefined && status >= 400 && status < 500;
+    if (ok) traffic.answered(request);
     if (!ok) {
       errors += 1;
       count(wrongAnswers, `${request.kind}: expected ${request.expect}, got ${status ?? result.error}`);

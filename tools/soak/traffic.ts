@@ -39,7 +39,7 @@ export class Traffic {
   private readonly mix: readonly Weighted[];
   private readonly totalWeight: number;
   private serial = 0;
-  /** Recently accepted request bodies, replayed later (a replay must be refused, an event redelivery acknowledged). */
+  /** Recently answered request bodies, replayed later (a replay must be refused, an event redelivery acknowledged). */
   private readonly sentEvents: SoakRequest[] = [];
   private readonly sentRequests: SoakRequest[] = [];
 
@@ -99,18 +99,21 @@ export class Traffic {
       }
       pick -= candidate.weight;
     }
-    const request = entry.make();
-    // Only requests sent exactly as signed and expected to pass are replayed or redelivered later.
-    if (
-      request.expect === '200' &&
-      request.kind.startsWith('event:') &&
-      request.kind !== 'event:redelivery'
-    ) {
+    return entry.make();
+  }
+
+  /**
+   * A request was answered as expected: it may be replayed or redelivered from now on. Only answered ones are:
+   * a replay of a request still in flight could reach the service first (requests on different connections have no
+   * order), and then the replay is the one accepted and the original the one refused.
+   */
+  answered(request: SoakRequest): void {
+    if (request.expect !== '200') return;
+    if (request.kind.startsWith('event:') && request.kind !== 'event:redelivery') {
       remember(this.sentEvents, request);
-    } else if (request.expect === '200' && !request.kind.startsWith('event:')) {
+    } else if (!request.kind.startsWith('event:')) {
       remember(this.sentRequests, request);
     }
-    return request;
   }
 
   private signed(kind: string, builder: AlexaRequestBuilder): SoakRequest {
@@ -157,7 +160,7 @@ export class Traffic {
         });
       }
       case 'invalid:replay': {
-        // The oldest remembered request: answered long ago, so the replay surely arrives second.
+        // The oldest remembered request: already answered, so the replay surely arrives second.
         const earlier = this.sentRequests.length >= 20 ? this.sentRequests[0] : undefined;
         return earlier ? refused(earlier) : refused({ ...fresh(), body: '{' });
       }
