@@ -28,6 +28,8 @@ export interface OtlpReceiver {
   readonly spans: ReceivedSpan[];
   /** Content types of the export requests received. */
   readonly contentTypes: string[];
+  /** How many spans each export request carried. */
+  readonly batches: number[];
   /** Every export body as received, for searching (protobuf bodies as latin1 text: strings stay readable). */
   rawText(): string;
   /** Resolves once the spans received so far satisfy `condition` (checked after every export). */
@@ -108,6 +110,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const contentTypes: string[] = [];
+  const batches: number[] = [];
   const bodies: Buffer[] = [];
   const server: Server = createServer((req, res) => {
     void readBody(req).then((body) => {
@@ -121,7 +124,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       const decoded = type.startsWith('application/x-protobuf')
         ? ExportRequest.toObject(ExportRequest.decode(body), { longs: String, defaults: false })
         : (JSON.parse(body.toString('utf8')) as Json);
-      spans.push(...spansOf(decoded));
+      const received = spansOf(decoded);
+      batches.push(received.length);
+      spans.push(...received);
       res.writeHead(200, { 'content-type': type }).end(type.startsWith('application/json') ? '{}' : '');
       server.emit('spans');
     });
@@ -133,6 +138,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     url: `http://127.0.0.1:${port}`,
     spans,
     contentTypes,
+    batches,
     rawText: () => bodies.map((b) => b.toString('latin1')).join('\n'),
     until: (condition) =>
       new Promise((resolve) => {

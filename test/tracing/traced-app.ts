@@ -1,7 +1,11 @@
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, diag, propagation, trace } from '@opentelemetry/api';
 import { randomBytes } from 'node:crypto';
 import { startTracingSdk } from '../../apps/skill-service/src/tracing-sdk';
-import { alexaRequest, type AlexaRequestBuilder } from '../../tools/alexa-request/envelope.ts';
+import {
+  alexaRequest,
+  type AlexaRequestBuilder,
+  DEFAULT_USER_ID,
+} from '../../tools/alexa-request/envelope.ts';
 import { type FakeMusicApi, startFakeMusicApi } from '../../tools/fake-music-api.ts';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -84,10 +88,47 @@ export async function startTracedApp(
       trace.disable();
       context.disable();
       propagation.disable();
+      diag.disable();
       await receiver.close();
       await fake.close();
     },
   };
+}
+
+/**
+ * Everything secret a request can bring, sent through every traced path (a linked intent with a slow search, so
+ * a progressive response carries the Alexa API token, a handler failure, a forged signature, an Authorization
+ * header): resolves with those secrets once the last trace was exported, for the caller to look for.
+ */
+export async function exportEverySecret(a: TracedApp): Promise<string[]> {
+  const signature = 'SIG256-tracing-secret-4f0c';
+  const authorization = 'Bearer AUTH-tracing-secret-9a2b';
+  const slot = 'Queen-tracing-secret-slot-7d1e';
+  const traces = [newTraceparent(), newTraceparent(), newTraceparent()];
+  a.fake.behave({ path: '/v1/search', mode: 'held', times: 1 });
+  const spoken = a.fake.nextResponse('/v1/directives');
+  const answer = a.t.alexa(a.linked().intent('PlayMusicIntent', { query: slot }), {
+    traceparent: traces[0].header,
+    authorization,
+  });
+  await spoken;
+  a.fake.release();
+  await answer;
+  await a.t.alexa(a.linked().intent('ExplodeIntent'), { traceparent: traces[1].header, authorization });
+  await a.t.alexa(a.linked().launch(), { traceparent: traces[2].header, 'signature-256': signature });
+  await a.trace(traces[0].traceId, has('alexa.progressive_response', 'alexa.handler', 'POST /alexa'));
+  await a.trace(traces[1].traceId, has('alexa.handler', 'POST /alexa'));
+  await a.trace(traces[2].traceId, has('alexa.verify.signature', 'POST /alexa'));
+  return [
+    LINKED_TOKEN,
+    LINKED_TOKEN.slice(6, -2),
+    'demo-api-access-token',
+    DEFAULT_USER_ID,
+    'amzn1.ask.account',
+    signature,
+    authorization.slice(7),
+    slot,
+  ];
 }
 
 /** The span named `name` (the only one, or the one `which` picks), failing clearly when absent. */

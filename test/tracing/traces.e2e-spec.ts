@@ -1,7 +1,15 @@
 import { describeWithRedis, RedisServer } from '../support/redis-server';
 import type { ReceivedSpan } from '../support/otlp-receiver';
 import { alexaRequest } from '../../tools/alexa-request/envelope.ts';
-import { has, newTraceparent, parseTraceparent, span, startTracedApp, type TracedApp } from './traced-app';
+import {
+  exportEverySecret,
+  has,
+  newTraceparent,
+  parseTraceparent,
+  span,
+  startTracedApp,
+  type TracedApp,
+} from './traced-app';
 
 // Traces from the ingress's traceparent to every upstream attempt, exported over OTLP http/protobuf (the SDK's
 // default protocol) to a receiver on 127.0.0.1, with the state shared through a real redis-server.
@@ -201,7 +209,11 @@ describeWithRedis()('traces exported over OTLP http/protobuf', () => {
     expect(failure).toMatchObject({ span_id: span(spans, 'alexa.handler').spanId });
   });
 
-  it('exports protobuf', () => {
+  it('exports no token, signature, user ID or body: not in any attribute, event or resource', async () => {
+    const secrets = await exportEverySecret(a);
+    const exported = a.receiver.rawText();
+    for (const secret of secrets)
+      expect({ secret, exported: exported.includes(secret) }).toEqual({ secret, exported: false });
     expect(new Set(a.receiver.contentTypes)).toEqual(new Set(['application/x-protobuf']));
   });
 });
