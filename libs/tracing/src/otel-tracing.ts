@@ -46,6 +46,8 @@ class OtelSpan implements TraceSpan {
   }
 }
 
+const UNRECORDED_SPAN: TraceSpan = Object.freeze({ setAttribute: () => undefined, fail: () => undefined });
+
 function errorType(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;
 }
@@ -64,6 +66,10 @@ export class OtelTracing implements Tracing {
   }
 
   inSpan<T>(name: string, attributes: TraceAttributes, work: (span: TraceSpan) => T, kind?: 'client'): T {
+    // A trace the sampler left out gets no child spans: the standard samplers never sample the child of an
+    // unsampled span (parent-based ones follow it, ratio ones decide on the same trace ID), and making them
+    // costs as much as making recorded ones. Log lines and upstream calls then carry the unsampled parent's IDs.
+    if (trace.getActiveSpan()?.isRecording() === false) return work(UNRECORDED_SPAN);
     const span = this.tracer.startSpan(name, {
       kind: kind === 'client' ? SpanKind.CLIENT : SpanKind.INTERNAL,
       attributes: defined(attributes),
