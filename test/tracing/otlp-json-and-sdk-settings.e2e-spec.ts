@@ -45,7 +45,6 @@ describe('the sampler and the batch span processor, set by OTEL_TRACES_SAMPLER(_
 
       OTEL_TRACES_SAMPLER_ARG: '0',
       OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '1',
-
     });
   });
   afterAll(() => a?.close());
