@@ -17,6 +17,7 @@ import {
   renderTable,
   renderTargets,
   sharedStateCost,
+  tracingCost,
   type ScenarioRecord,
   summarise,
   summariseBurst,
@@ -362,6 +363,8 @@ async function main(): Promise<number> {
     }
     const stateLines = sharedStateCost(scenarios);
     if (stateLines.length > 0) process.stdout.write(`\n${stateLines.join('\n')}\n`);
+    const tracingLines = tracingCost(scenarios);
+    if (tracingLines.length > 0) process.stdout.write(`\n${tracingLines.join('\n')}\n`);
     process.stdout.write(
       `\ntargets${options.mode === 'smoke' ? ' (smoke run: figures too short to mean anything, nothing enforced)' : ' (reported, not enforced)'}:\n` +
         `${renderTargets(targets)}\n`,

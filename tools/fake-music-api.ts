@@ -6,6 +6,7 @@
 //   curl -XPOST localhost:4010/__control/behave -d '{"mode":"fail","times":2}'
 //   curl -XPOST localhost:4010/__control/behave -d '{"path":"/v1/me/player/play","mode":"no-device"}'
 //   curl localhost:4010/__control/hits        curl -XPOST localhost:4010/__control/reset
+//   curl localhost:4010/__control/requests    (method, path and traceparent of each request received)
 // Tests import startFakeMusicApi() from this file instead.
 import { parseArgs } from 'node:util';
 import { startFakeMusicApi } from './fake-music-api/server.ts';
@@ -18,6 +19,7 @@ export type {
   FakeMusicApiOptions,
   FakeUser,
   RecordedDirective,
+  RecordedRequest,
 } from './fake-music-api/server.ts';
 
 async function main(): Promise<void> {

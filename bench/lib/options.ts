@@ -9,6 +9,8 @@ export const SCENARIO_KEYS = [
   'service_linked',
   'cold_burst',
   'service_signed_redis',
+  'service_linked_traced_10',
+  'service_linked_traced_100',
 ] as const;
 export type ScenarioKey = (typeof SCENARIO_KEYS)[number];
 

@@ -445,3 +445,34 @@ export function sharedStateCost(scenarios: readonly ScenarioSummary[]): string[]
   }
   return lines;
 }
+
+/** What tracing costs on the linked path: scenarios 8 (10 % sampled) and 9 (100 %) against 5 (off), same run. */
+export function tracingCost(scenarios: readonly ScenarioSummary[]): string[] {
+  const off = scenarios.find((s) => s.key === 'service_linked' && s.status === 'ok');
+  if (!off) return [];
+  const delta = (a: number | null | undefined, b: number | null | undefined, digits = 1): string => {
+    if (a == null || b == null) return '?';
+    const d = a - b;
+    return `${d >= 0 ? '+' : ''}${d.toFixed(digits)}`;
+  };
+  const lines: string[] = [];
+  for (const [key, share] of [
+    ['service_linked_traced_10', '10 %'],
+    ['service_linked_traced_100', '100 %'],
+  ] as const) {
+    const traced = scenarios.find((s) => s.key === key && s.status === 'ok');
+    if (!traced) continue;
+    for (const [connections, on] of Object.entries(traced.levels)) {
+      const base = off.levels[connections];
+      if (!base) continue;
+      const collector = on.side_cpu_us_per_request?.collector;
+      lines.push(
+        `tracing, ${share} sampled vs off (${traced.id} vs 5) at ${connections} connections: req/s ${fmt(ratio(on.rps, base.rps), 2)}x, ` +
+          `p50 ${delta(on.p50_ms, base.p50_ms, 2)} ms, p99 ${delta(on.p99_ms, base.p99_ms, 2)} ms, ` +
+          `service CPU ${delta(on.cpu_us_per_request, base.cpu_us_per_request)} us/req, ` +
+          `peak RSS ${delta(traced.peak_rss_mb, off.peak_rss_mb)} MB, OTLP sink ${collector == null ? '?' : collector.toFixed(1)} us/req`,
+      );
+    }
+  }
+  return lines;
+}

@@ -197,6 +197,30 @@ interface ServiceSetup {
   music: boolean;
   /** Share state through a redis-server of its own (REDIS_URL) instead of the pod's memory. */
   redis?: boolean;
+  /**
+   * Trace, sampling this share of the requests (OTEL_TRACES_SAMPLER=parentbased_traceidratio), exported over
+   * OTLP http/protobuf with the SDK's batch defaults to an OTLP sink of its own (own process).
+   */
+  traceRatio?: number;
+}
+
+/** How long the sanity check waits for the first export of a fully sampled service (the batch delay is 5 s). */
+const FIRST_EXPORT_WAIT_MS = 15_000;
+
+/** The OTLP sink for one repetition (bench/servers/otlp-sink.ts). */
+function otlpSink(ctx: BenchContext, port: number): ServerProcess {
+  return new ServerProcess({
+    name: 'otlp-sink',
+    script: join(ctx.serversDir, 'otlp-sink.mjs'),
+    env: { PORT: String(port) },
+    port,
+    stdoutFile: '/dev/null',
+  });
+}
+
+/** Export requests and bytes the sink received. */
+export async function otlpSinkStats(port: number): Promise<{ exports: number; bytes: number }> {
+  return (await (await fetch(`http://127.0.0.1:${port}/stats`)).json()) as { exports: number; bytes: number };
 }
 
 /** The key secret the benchmark's service uses with Redis (any 16+ characters). */
@@ -220,7 +244,7 @@ function redisServer(port: number): ServerProcess {
 function serviceEnv(
   ctx: BenchContext,
   setup: ServiceSetup,
-  ports: { port: number; metricsPort: number; musicPort?: number; redisPort?: number },
+  ports: { port: number; metricsPort: number; musicPort?: number; redisPort?: number; otlpPort?: number },
 ): Record<string, string> {
   const env: Record<string, string> = {
     // Not `production`: production refuses the development certificate source the benchmark signs with; `test`
@@ -246,6 +270,12 @@ function serviceEnv(
   if (ports.redisPort !== undefined) {
     env.REDIS_URL = `redis://127.0.0.1:${ports.redisPort}/0`;
     env.STATE_KEY_SECRET = BENCH_STATE_KEY_SECRET;
+  }
+  if (ports.otlpPort !== undefined && setup.traceRatio !== undefined) {
+    env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${ports.otlpPort}`;
+    env.OTEL_SERVICE_NAME = 'skill-service-bench';
+    env.OTEL_TRACES_SAMPLER = 'parentbased_traceidratio';
+    env.OTEL_TRACES_SAMPLER_ARG = String(setup.traceRatio);
   }
   return env;
 }
@@ -311,13 +341,21 @@ function serviceScenario(
           started.push(redis);
           side.redis = redis;
         }
+        let otlpPort: number | undefined;
+        if (setup.traceRatio !== undefined) {
+          otlpPort = await freePort();
+          const sink = otlpSink(ctx, otlpPort);
+          await sink.start();
+          started.push(sink);
+          side.collector = sink;
+        }
         const port = await freePort();
         const metricsPort = await freePort();
         const spec: ServerSpec = {
           name: key,
           script: join(ctx.serversDir, 'service.mjs'),
           env: {
-            ...serviceEnv(ctx, setup, { port, metricsPort, musicPort, redisPort }),
+            ...serviceEnv(ctx, setup, { port, metricsPort, musicPort, redisPort, otlpPort }),
             BENCH_DIST: ctx.dist,
             ...ctx.imageRuntime.env,
             ...ctx.options.serviceEnv,
@@ -383,6 +421,13 @@ function serviceScenario(
           // the link card): any well-formed answer passes; what it said is reported.
           running.answer = await expectAnswer(url, probe, title);
         }
+        if (setup.traceRatio === 1 && otlpPort !== undefined) {
+          const deadline = Date.now() + FIRST_EXPORT_WAIT_MS;
+          while ((await otlpSinkStats(otlpPort)).exports === 0) {
+            if (Date.now() > deadline) throw new SanityFailure(`${title}: no spans reached the OTLP sink`);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        }
         return running;
       } catch (error) {
         await stop();
@@ -438,6 +483,22 @@ export const SCENARIOS: readonly Scenario[] = [
     'signed PlayMusicIntent with a linked token: search + play against the fake music API (own process)',
     'play-music',
     { verify: true, music: true },
+  ),
+  serviceScenario(
+    8,
+    'service_linked_traced_10',
+    'service, linked PlayMusicIntent, 10 % traced',
+    'scenario 5 with tracing on, 10 % of the requests sampled, exported over OTLP to a sink (own process)',
+    'play-music',
+    { verify: true, music: true, traceRatio: 0.1 },
+  ),
+  serviceScenario(
+    9,
+    'service_linked_traced_100',
+    'service, linked PlayMusicIntent, 100 % traced',
+    'scenario 5 with every request traced, exported over OTLP to a sink (own process)',
+    'play-music',
+    { verify: true, music: true, traceRatio: 1 },
   ),
 ];
 

@@ -16,6 +16,7 @@ import {
   NAMESPACE,
   one,
   render,
+  renderError,
   renderNotes,
   scenarios,
   SKILL_ID,
@@ -483,7 +484,7 @@ describe('the shared state store', () => {
     assert.equal(appConfig(objects('defaults')).STATE_COMMAND_TIMEOUT_MS, undefined, "the service's default");
   });
 
-  it('opens egress to DNS, HTTPS and Redis only, once Redis is set', () => {
+  it('opens egress to DNS, HTTPS, Redis and the OTLP collector only, once Redis is set', () => {
     const policy = spec(one(objects('ci/production-values.yaml'), 'NetworkPolicy'));
     assert.deepEqual(policy.policyTypes, ['Ingress', 'Egress']);
     assert.deepEqual(
@@ -495,9 +496,65 @@ describe('the shared state store', () => {
         [['53/UDP', '53/TCP'], undefined],
         [['443/TCP'], undefined],
         [['6380/TCP'], [{ ipBlock: { cidr: '10.20.30.0/24' } }]],
+        [
+          ['4318/TCP'],
+          [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }],
+        ],
       ],
     );
     assert.deepEqual(spec(one(objects('defaults'), 'NetworkPolicy')).policyTypes, ['Ingress']);
+  });
+});
+
+describe('traces', () => {
+  const OTEL = [
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+    'OTEL_EXPORTER_OTLP_PROTOCOL',
+    'OTEL_SERVICE_NAME',
+    'OTEL_TRACES_SAMPLER',
+    'OTEL_TRACES_SAMPLER_ARG',
+  ];
+  const otelOf = (config: Record<string, string>) =>
+    Object.fromEntries(Object.entries(config).filter(([name]) => name.startsWith('OTEL_')));
+
+  it('are off by default: no OTEL_ variable reaches the pods', () => {
+    assert.deepEqual(otelOf(appConfig(objects('defaults'))), {});
+  });
+
+  it('reach the pods as the standard OTEL_ variables once otel.endpoint is set, 10 % of new traces sampled', () => {
+    assert.deepEqual(otelOf(appConfig(objects('ci/production-values.yaml'))), {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.observability:4318',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_SERVICE_NAME: 'skill-service',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.1',
+    });
+  });
+
+  it("open the collector's port for egress: the endpoint's, else the scheme's", () => {
+    const collectorPorts = (endpoint: string) => {
+      const list = render({
+        set: [
+          `config.alexa.skillIds={${SKILL_ID}}`,
+          'networkPolicy.egress.enabled=true',
+          `otel.endpoint=${endpoint}`,
+        ],
+      });
+      const rules = spec(one(list, 'NetworkPolicy')).egress as Json[];
+      return rules.slice(2).map((rule) => (rule.ports as Json[]).map((p) => p.port));
+    };
+    assert.deepEqual(collectorPorts('http://collector:4318'), [[4318]]);
+    assert.deepEqual(collectorPorts('https://otlp.vendor.example'), [[443]]);
+    assert.deepEqual(collectorPorts('http://collector.observability'), [[80]]);
+  });
+
+  it('leave the OTEL_ variables the otel block sets to it, not to config.extraEnv', () => {
+    for (const name of OTEL) {
+      const error = renderError({
+        set: [`config.alexa.skillIds={${SKILL_ID}}`, `config.extraEnv.${name}=x`],
+      });
+      assert.match(error, new RegExp(`config.extraEnv.${name} is set by its own chart value`));
+    }
   });
 });
 

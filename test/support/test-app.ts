@@ -3,6 +3,7 @@ import type { AccountLinkingModuleOptions } from '@lib/account-linking';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MetricsServer } from '@lib/metrics';
 import { Writable } from 'node:stream';
+import type { AppModuleExtras } from '../../apps/skill-service/src/app.module';
 import { createApp } from '../../apps/skill-service/src/bootstrap';
 import { loadConfig } from '../../apps/skill-service/src/config/env.schema';
 import { tmpdir } from 'node:os';
@@ -51,6 +52,8 @@ export interface TestAppOptions {
   imports?: ModuleMetadata['imports'];
   /** Account-linking options (the app always wires the module). */
   accountLinking?: AccountLinkingModuleOptions;
+  /** The started OpenTelemetry SDK (`startTracingSdk()`), shut down when the app closes. @default off */
+  tracing?: AppModuleExtras['tracing'];
 }
 
 export interface TestApp {
@@ -89,6 +92,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     imports: options.imports,
     logDestination: logs,
     accountLinking: options.accountLinking,
+    tracing: options.tracing,
   });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -69,6 +69,16 @@ export interface RecordedDirective {
   speech: string;
 }
 
+/**
+ * A request the fake received: method, path (no query) and the W3C `traceparent` it carried. Nothing else of
+ * it is kept: never the Authorization header or the body.
+ */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  traceparent: string | undefined;
+}
+
 export interface FakeMusicApi {
   /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
   readonly url: string;
@@ -77,7 +87,7 @@ export interface FakeMusicApi {
   hits(path?: string): number;
   /** Queue a misbehaviour; the first queued behaviour that matches a request applies to it. */
   behave(behaviour: FakeBehaviour): void;
-  /** Forget behaviours, hit counts, player state and recorded directives. */
+  /** Forget behaviours, hit counts, player state, recorded directives and requests. */
   reset(): void;
   /** Resolves when the next request (on `path`, when given) arrives: a test waits for it, not for time. */
   nextRequest(path?: string): Promise<void>;
@@ -87,6 +97,8 @@ export interface FakeMusicApi {
   release(): void;
   /** Progressive responses received on `POST /v1/directives`, oldest first. */
   directives(): RecordedDirective[];
+  /** Requests received (control calls not included), oldest first. */
+  requests(): RecordedRequest[];
   /** Stops listening and drops every open connection, hung ones included. */
   close(): Promise<void>;
 }
@@ -206,6 +218,7 @@ export async function startFakeMusicApi(options: FakeMusicApiOptions = {}): Prom
   let hitCounts = new Map<string, number>();
   let players = new Map<string, PlayerState>();
   let directives: RecordedDirective[] = [];
+  let requests: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   type Waiter = { path: string | undefined; done: () => void };
   let arrivals: Waiter[] = [];
@@ -263,8 +276,10 @@ export async function startFakeMusicApi(options: FakeMusicApiOptions = {}): Prom
       hitCounts = new Map();
       players = new Map();
       directives = [];
+      requests = [];
     },
     directives: () => directives.map((d) => ({ ...d })),
+    requests: () => requests.map((r) => ({ ...r })),
     nextRequest: (path) => new Promise((done) => arrivals.push({ path, done })),
     nextResponse: (path) => new Promise((done) => responses.push({ path, done })),
     release: releaseHeld,
@@ -338,6 +353,8 @@ export async function startFakeMusicApi(options: FakeMusicApiOptions = {}): Prom
       json(res, 200, { path: path ?? null, hits: api.hits(path), byPath: Object.fromEntries(hitCounts) });
     } else if (route === 'GET /__control/directives') {
       json(res, 200, { directives: api.directives() });
+    } else if (route === 'GET /__control/requests') {
+      json(res, 200, { requests: api.requests() });
     } else {
       json(res, 404, { error: 'unknown control route' });
     }
@@ -482,6 +499,12 @@ export async function startFakeMusicApi(options: FakeMusicApiOptions = {}): Prom
       return;
     }
     hitCounts.set(url.pathname, (hitCounts.get(url.pathname) ?? 0) + 1);
+    const traceparent = req.headers.traceparent;
+    requests.push({
+      method,
+      path: url.pathname,
+      traceparent: typeof traceparent === 'string' ? traceparent : undefined,
+    });
     arrivals = notify(arrivals, url.pathname);
     res.once('close', () => (responses = notify(responses, url.pathname)));
 

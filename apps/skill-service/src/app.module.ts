@@ -8,6 +8,7 @@ import { MUSIC_PROVIDER, MusicModule } from '@lib/music';
 import { ProgressiveResponseModule } from '@lib/resilient-http';
 import { HealthModule, ServiceLoggingModule } from '@lib/service-runtime';
 import { StateStoreModule } from '@lib/state-store';
+import { traceLogFields, TracingModule, type TracingModuleOptions } from '@lib/tracing';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from './config/env.schema';
 
@@ -18,6 +19,8 @@ export interface AppModuleExtras {
   logDestination?: DestinationStream;
   /** Account-linking options on top of the app's (tests). */
   accountLinking?: AccountLinkingModuleOptions;
+  /** The started OpenTelemetry SDK (`main.ts` starts it when an OTLP endpoint is set). @default undefined: off */
+  tracing?: TracingModuleOptions['sdk'];
 }
 
 /**
@@ -32,10 +35,14 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
+        // Spans of every library below; the no-op tracing when the SDK was not started.
+        TracingModule.forRoot({ sdk: extras.tracing }),
         ServiceLoggingModule.forRoot({
           level: config.LOG_LEVEL,
           pretty: config.LOG_FORMAT === 'pretty',
           destination: extras.logDestination,
+          // trace_id and span_id on every line written inside a trace.
+          mixin: extras.tracing && traceLogFields,
           requestProps: (req) => {
             const report = skillRequestReport(req);
             return report && { alexa: report };

@@ -9,16 +9,19 @@ import {
   type ServiceLoggers,
 } from '@lib/service-runtime';
 import { createApp } from './bootstrap';
-import { ConfigurationError, loadConfig } from './config/env.schema';
+import { ConfigurationError, loadConfig, tracingEnabled } from './config/env.schema';
 
 /** sysexits.h: the configuration is wrong; restarting the same pod will not help. */
 const EX_CONFIG = 78;
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const app = await createApp(config);
+  // Before Nest is created; without an endpoint the SDK is never loaded, and the libraries' spans are no-ops.
+  const tracing = tracingEnabled(config) ? (await import('./tracing-sdk.js')).startTracingSdk() : undefined;
+  const app = await createApp(config, { tracing });
   const logger = app.get(Logger);
   const loggers = app.get<ServiceLoggers>(SERVICE_LOGGERS);
+  tracing?.logTo(loggers.root);
   // Log lines are written in batches: write out what is buffered before the process ends.
   const exit = (code: number): void => {
     loggers.flush();

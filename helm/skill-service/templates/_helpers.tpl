@@ -139,7 +139,7 @@ own need, measured peak RSS under load 131-156 MiB) and its limit. Defaults: (32
 {{- fail "config.extraEnv.ALEXA_API_ENDPOINT_ALLOW_ANY must not be on in production (a development setting)" }}
 {{- end }}
 {{- end }}
-{{- $managed := list "NODE_ENV" "LOG_LEVEL" "HOST" "PORT" "METRICS_PORT" "SHUTDOWN_TIMEOUT_MS" "BODY_LIMIT_BYTES" "MAX_CONNECTIONS" "ALEXA_ENDPOINT_PATH" "ALEXA_SKILL_ID" "ALEXA_VERIFY" "ALEXA_CERT_SOURCE" "ALEXA_TRUSTED_CA_FILE" "TRUST_PROXY" "MUSIC_API_BASE_URL" "REDIS_URL" "STATE_KEY_SECRET" "STATE_COMMAND_TIMEOUT_MS" "STATE_ATTRIBUTES_TTL_SECONDS" }}
+{{- $managed := list "NODE_ENV" "LOG_LEVEL" "HOST" "PORT" "METRICS_PORT" "SHUTDOWN_TIMEOUT_MS" "BODY_LIMIT_BYTES" "MAX_CONNECTIONS" "ALEXA_ENDPOINT_PATH" "ALEXA_SKILL_ID" "ALEXA_VERIFY" "ALEXA_CERT_SOURCE" "ALEXA_TRUSTED_CA_FILE" "TRUST_PROXY" "MUSIC_API_BASE_URL" "REDIS_URL" "STATE_KEY_SECRET" "STATE_COMMAND_TIMEOUT_MS" "STATE_ATTRIBUTES_TTL_SECONDS" "OTEL_EXPORTER_OTLP_ENDPOINT" "OTEL_EXPORTER_OTLP_PROTOCOL" "OTEL_SERVICE_NAME" "OTEL_TRACES_SAMPLER" "OTEL_TRACES_SAMPLER_ARG" }}
 {{- range $name, $_ := .Values.config.extraEnv }}
 {{- if has $name $managed }}
 {{- fail (printf "config.extraEnv.%s is set by its own chart value; set that instead" $name) }}
@@ -161,4 +161,11 @@ Non-empty when the NetworkPolicy restricts egress: networkPolicy.egress.enabled 
 {{- if or (eq $mode "true") (and (eq $mode "auto") .Values.stateStore.redis.existingSecret) -}}
 true
 {{- end -}}
+{{- end }}
+
+{{/* The port of the OTLP collector (otel.endpoint): the URL's own, else 443 for https and 80 for http. */}}
+{{- define "skill-service.otelPort" -}}
+{{- $url := urlParse .Values.otel.endpoint }}
+{{- $port := regexFind ":[0-9]+$" $url.host | trimPrefix ":" }}
+{{- $port | default (ternary "443" "80" (eq $url.scheme "https")) }}
 {{- end }}

@@ -1,6 +1,7 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { Provider } from '@nestjs/common';
 import { METRICS_REGISTRY } from '@lib/metrics';
+import { TRACING, type Tracing } from '@lib/tracing';
 import type { Registry } from 'prom-client';
 import { ResilientHttpClient } from './client';
 import { getResilientClientToken, RESILIENT_CLIENT_OPTIONS } from './resilient-http.constants';
@@ -18,9 +19,13 @@ export const {
     const token = getResilientClientToken(extras.name);
     const client: Provider = {
       provide: token,
-      inject: [RESILIENT_CLIENT_OPTIONS, { token: METRICS_REGISTRY, optional: true }],
-      useFactory: (options: ResilientClientOptions, registry?: Registry) =>
-        new ResilientHttpClient({ ...options, name: extras.name }, registry),
+      inject: [
+        RESILIENT_CLIENT_OPTIONS,
+        { token: METRICS_REGISTRY, optional: true },
+        { token: TRACING, optional: true },
+      ],
+      useFactory: (options: ResilientClientOptions, registry?: Registry, tracing?: Tracing) =>
+        new ResilientHttpClient({ ...options, name: extras.name }, registry, tracing),
     };
     return { ...definition, providers: [...(definition.providers ?? []), client], exports: [token] };
   })

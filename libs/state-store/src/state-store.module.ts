@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TRACING, type Tracing } from '@lib/tracing';
 import { StateKeys } from './keys/state-keys';
 import { InMemoryStateStore } from './memory/in-memory-state-store';
 import { StateStoreMetrics } from './metrics/state-store.metrics';
@@ -20,17 +21,27 @@ const DEFAULTS = {
   maxLocalValues: 10_000,
 } as const satisfies Partial<StateStoreModuleOptions>;
 
-function createStateStore(options: StateStoreModuleOptions, metrics: StateStoreMetrics): StateStore {
+function createStateStore(
+  options: StateStoreModuleOptions,
+  metrics: StateStoreMetrics,
+  tracing?: Tracing,
+): StateStore {
   const o = { ...DEFAULTS, ...definedOnly(options) };
   const local = new InMemoryStateStore({ maxClaims: o.maxLocalClaims, maxValues: o.maxLocalValues });
   if (!o.redisUrl) return local;
   const redis = createRedisConnection(o.redisUrl, o);
-  return new RedisStateStore(redis, local, metrics, {
-    target: describeRedisUrl(o.redisUrl),
-    breakerFailures: o.breakerFailures,
-    breakerHalfOpenAfterMs: o.breakerHalfOpenAfterMs,
-    connectTimeoutMs: o.connectTimeoutMs,
-  });
+  return new RedisStateStore(
+    redis,
+    local,
+    metrics,
+    {
+      target: describeRedisUrl(o.redisUrl),
+      breakerFailures: o.breakerFailures,
+      breakerHalfOpenAfterMs: o.breakerHalfOpenAfterMs,
+      connectTimeoutMs: o.connectTimeoutMs,
+    },
+    tracing,
+  );
 }
 
 /**
@@ -42,7 +53,7 @@ function createStateStore(options: StateStoreModuleOptions, metrics: StateStoreM
     StateStoreMetrics,
     {
       provide: STATE_STORE,
-      inject: [STATE_STORE_MODULE_OPTIONS, StateStoreMetrics],
+      inject: [STATE_STORE_MODULE_OPTIONS, StateStoreMetrics, { token: TRACING, optional: true }],
       useFactory: createStateStore,
     },
     {

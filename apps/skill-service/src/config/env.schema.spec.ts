@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigurationError, envVariables, loadConfig } from './env.schema';
+import { ConfigurationError, envVariables, loadConfig, tracingEnabled } from './env.schema';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -121,12 +121,65 @@ describe('the shared state settings', () => {
   });
 });
 
-describe('the README configuration table', () => {
-  it('lists exactly the variables the schema reads', () => {
-    const readme = readFileSync(join(__dirname, '../../../../README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Configuration'));
-    const table = section.slice(0, section.indexOf('\n## ', 5));
-    const documented = [...table.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]).sort();
-    expect(documented).toEqual(Object.keys(envVariables.shape).sort());
+describe('the tracing switch', () => {
+  const traced = (env: Record<string, string>) => tracingEnabled(loadConfig({ NODE_ENV: 'test', ...env }));
+
+  it('is on with an OTLP endpoint (either variable), off without one or with OTEL_SDK_DISABLED=true', () => {
+    expect(traced({})).toBe(false);
+    expect(traced({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toBe(true);
+    expect(traced({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector/v1/traces' })).toBe(true);
+    expect(traced({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'TRUE' })).toBe(
+      false,
+    );
+    expect(traced({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'false' })).toBe(
+      true,
+    );
+  });
+
+  it('refuses an endpoint that is not an http(s) URL and a disable flag that is not true or false', () => {
+    const refused = (env: Record<string, string>) => () => loadConfig({ NODE_ENV: 'test', ...env });
+    expect(refused({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT: must be an http:\/\/ or https:\/\/ URL/,
+    );
+    expect(refused({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://collector:4317' })).toThrow(
+      /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT:/,
+    );
+    expect(refused({ OTEL_SDK_DISABLED: 'yes' })).toThrow(/OTEL_SDK_DISABLED:/);
   });
 });
+
+describe('the README configuration tables', () => {
+  const readme = readFileSync(join(__dirname, '../../../../README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Configuration'));
+  const configuration = section.slice(0, section.indexOf('\n## ', 5));
+  const [serviceTable, sdkTable = ''] = configuration.split(
+    '\n### Tracing: variables read by the OpenTelemetry SDK',
+  );
+  const variables = (table: string) => [...table.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+  const owned = Object.keys(envVariables.shape);
+
+  it('lists exactly the variables the schema reads', () => {
+    expect(variables(serviceTable).sort()).toEqual([...owned].sort());
+  });
+
+  it('lists apart the OTEL_ variables only the OpenTelemetry SDK reads, each one the installed SDK does read', () => {
+    const sdkVariables = variables(sdkTable);
+    expect(sdkVariables).toEqual(
+      expect.arrayContaining(['OTEL_TRACES_SAMPLER', 'OTEL_EXPORTER_OTLP_PROTOCOL']),
+    );
+    expect(sdkVariables.filter((name) => !name.startsWith('OTEL_') || owned.includes(name))).toEqual([]);
+    // The names as the SDK's code spells them: a variable a new SDK version no longer reads fails here.
+    const sdkCode = ['sdk-node', 'otlp-exporter-base', 'resources']
+      .flatMap((pkg) => sourceFiles(join(__dirname, '../../../../node_modules/@opentelemetry', pkg, 'dist')))
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
+    expect(sdkVariables.filter((name) => !sdkCode.includes(`"${name}"`))).toEqual([]);
+  });
+});
+
+/** The CommonJS files under `dir`. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.cjs'))
+    .map((file) => join(dir, file));
+}

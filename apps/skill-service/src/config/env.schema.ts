@@ -9,6 +9,10 @@ const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 const optionalInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
 const port = (fallback: number) => int(fallback, 0, 65_535);
+const otlpUrl = z.url({
+  protocol: /^https?$/,
+  error: 'must be an http:// or https:// URL of an OTLP/HTTP collector',
+});
 
 /**
  * Every environment variable the service reads, with its default. The README's configuration table
@@ -67,6 +71,12 @@ export const envVariables = z.object({
   MUSIC_API_BREAKER_FAILURES: optionalInt(1, 1000),
   MUSIC_API_BREAKER_HALF_OPEN_AFTER_MS: optionalInt(100, 600_000),
   MUSIC_API_MAX_CONCURRENT: optionalInt(1, 100_000),
+  // Tracing is on when an OTLP endpoint is set: the service reads these three to decide whether to load the
+  // OpenTelemetry SDK at all; the SDK reads them again with the other OTEL_* variables (README: Tracing).
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl.optional(),
+  // The SDK's own reading: only "true" (any case) turns it off; anything but true or false is refused here.
+  OTEL_SDK_DISABLED: z.stringbool({ truthy: ['true'], falsy: ['false'] }).default(false),
 });
 
 type Environment = z.output<typeof envVariables>;
@@ -148,6 +158,12 @@ export const envSchema = envVariables
   }));
 
 export type AppConfig = z.output<typeof envSchema>;
+
+/** Whether the service traces: an OTLP endpoint is set and the SDK is not disabled (`OTEL_SDK_DISABLED`). */
+export function tracingEnabled(config: AppConfig): boolean {
+  const endpoint = config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? config.OTEL_EXPORTER_OTLP_ENDPOINT;
+  return endpoint !== undefined && !config.OTEL_SDK_DISABLED;
+}
 
 /** Thrown when the environment is invalid; its message names every offending variable. */
 export class ConfigurationError extends Error {

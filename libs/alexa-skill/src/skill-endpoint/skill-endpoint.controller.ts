@@ -3,15 +3,20 @@ import {
   Controller,
   Header,
   HttpCode,
+  Inject,
+  Optional,
   Post,
   Req,
   SetMetadata,
   type Type,
 } from '@nestjs/common';
+import { NOOP_TRACING, TRACING, type Tracing } from '@lib/tracing';
 import type { RequestEnvelope } from 'ask-sdk-model';
 import type { FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import { SkillRequestMetrics } from '../metrics/skill-request.metrics';
 import { AlexaSkillService, type SkillInvocationReport } from '../skill/alexa-skill.service';
+import { inHandlerSpan } from '../skill/handler-span';
 import { ALEXA_SKILL_ENDPOINT } from './alexa-skill-endpoint.constants';
 
 const REPORT = Symbol('alexa-skill:report');
@@ -40,7 +45,11 @@ export function createSkillEndpointController(path: string): Type<unknown> {
   @Controller(path)
   @SetMetadata(ALEXA_SKILL_ENDPOINT, true)
   class SkillEndpointController {
-    constructor(private readonly skill: AlexaSkillService) {}
+    constructor(
+      private readonly skill: AlexaSkillService,
+      private readonly metrics: SkillRequestMetrics,
+      @Optional() @Inject(TRACING) private readonly tracing: Tracing = NOOP_TRACING,
+    ) {}
 
     @Post()
     @HttpCode(200)
@@ -51,7 +60,9 @@ export function createSkillEndpointController(path: string): Type<unknown> {
       if (!isEnvelope(envelope)) {
         throw new BadRequestException({ error: 'not an Alexa request envelope' });
       }
-      const { body, report } = await this.skill.handle(envelope, arrival);
+      const { body, report } = await inHandlerSpan(this.tracing, this.metrics, () =>
+        this.skill.handle(envelope, arrival),
+      );
       (request.raw as IncomingMessage & { [REPORT]?: SkillInvocationReport })[REPORT] = report;
       return body;
     }

@@ -18,6 +18,12 @@ export interface CertificateCacheOptions {
   reservedLoads: number;
 }
 
+/**
+ * Where a request found its chain: `hit` (verified area), `pending` (downloaded for an earlier request, or being
+ * downloaded: no download of its own) or `miss` (this request downloads it).
+ */
+export type CertificateLookup = 'hit' | 'pending' | 'miss';
+
 /** Downloads one chain and validates it; failures throw a `cert_*` {@link VerificationFailure}. */
 export type CertificateLoader = (url: string) => Promise<SigningCertificate>;
 
@@ -90,6 +96,11 @@ export class CertificateCache {
     const loaded = this.load(location, load, known);
     this.loading.set(key, loaded);
     return loaded;
+  }
+
+  /** Whether {@link get} for an object with no verified chain finds one already downloaded (or in flight). */
+  lookupUnverified(key: string): Exclude<CertificateLookup, 'hit'> {
+    return this.loading.has(key) || this.pendingFor(key) !== undefined ? 'pending' : 'miss';
   }
 
   /** A signature verified with `certificate`: it moves to the verified area and `key` is known from now on. */

@@ -7,11 +7,13 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
+  Optional,
   type RawBodyRequest,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ALEXA_SKILL_ENDPOINT } from '@lib/alexa-skill';
 import { counter, METRICS_REGISTRY } from '@lib/metrics';
+import { NOOP_TRACING, type TraceSpan, TRACING, type Tracing } from '@lib/tracing';
 import type { FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Counter, Registry } from 'prom-client';
@@ -22,6 +24,15 @@ import type { VerificationSettings } from '../verification-settings';
 
 /** The one answer to every failure: nothing that tells a caller which check failed. */
 const FAILURE_BODY = Object.freeze({ error: 'request verification failed' });
+
+/** Span names of the two stages; the failed check is the span's `error.type`. */
+const SIGNATURE_SPAN = 'alexa.verify.signature';
+const ENVELOPE_SPAN = 'alexa.verify.envelope';
+const NO_ATTRIBUTES = Object.freeze({});
+
+function failedCheck(error: unknown): VerificationCheck {
+  return error instanceof VerificationFailure ? error.check : 'malformed';
+}
 
 /**
  * What {@link AlexaVerificationGuard.authenticateRawBody} found: `true` for authentic bytes, else the failure the
@@ -49,6 +60,7 @@ export class AlexaVerificationGuard implements CanActivate, OnApplicationBootstr
     private readonly verifier: AlexaRequestVerifier,
     @Inject(METRICS_REGISTRY) registry: Registry,
     @Inject(VERIFICATION_SETTINGS) settings: VerificationSettings,
+    @Optional() @Inject(TRACING) private readonly tracing: Tracing = NOOP_TRACING,
   ) {
     this.enabled = settings.enabled;
     this.failures = counter(registry, {
@@ -82,18 +94,24 @@ export class AlexaVerificationGuard implements CanActivate, OnApplicationBootstr
           (error: unknown) => this.refuse(error),
         );
     }
+    return this.tracing.inSpan(ENVELOPE_SPAN, NO_ATTRIBUTES, (span) =>
+      this.checkEnvelope(request.body, span),
+    );
+  }
+
+  /** Timestamp, skill ID and replay of an authenticated request's envelope. */
+  private checkEnvelope(body: unknown, span: TraceSpan): boolean | Promise<boolean> {
+    const refuse = (error: unknown): never => {
+      span.fail(failedCheck(error));
+      return this.refuse(error);
+    };
     let checked: void | Promise<void>;
     try {
-      checked = this.verifier.checkEnvelope(request.body);
+      checked = this.verifier.checkEnvelope(body);
     } catch (error) {
-      return this.refuse(error);
+      return refuse(error);
     }
-    return checked === undefined
-      ? true
-      : checked.then(
-          () => true,
-          (error: unknown) => this.refuse(error),
-        );
+    return checked === undefined ? true : checked.then(() => true, refuse);
   }
 
   /**
@@ -103,12 +121,21 @@ export class AlexaVerificationGuard implements CanActivate, OnApplicationBootstr
    */
   authenticateRawBody(request: FastifyRequest, rawBody: Buffer): Promise<boolean> {
     const marked = request.raw as MarkedRequest;
-    return this.verifier.authenticate({ headers: request.headers, rawBody }).then(
-      () => (marked[RAW_BODY_CHECK] = true),
-      (failure: unknown) => {
-        marked[RAW_BODY_CHECK] = { failure };
-        return false;
-      },
+    // The body parser runs outside the request's async context: its span is entered here.
+    return this.tracing.withinRequest(marked, () =>
+      this.tracing.inSpan(SIGNATURE_SPAN, NO_ATTRIBUTES, (span) =>
+        this.verifier.authenticate({ headers: request.headers, rawBody }).then(
+          (lookup) => {
+            span.setAttribute('alexa.certificate.cache', lookup);
+            return (marked[RAW_BODY_CHECK] = true);
+          },
+          (failure: unknown) => {
+            span.fail(failedCheck(failure));
+            marked[RAW_BODY_CHECK] = { failure };
+            return false;
+          },
+        ),
+      ),
     );
   }
 

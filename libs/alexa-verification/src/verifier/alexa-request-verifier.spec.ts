@@ -123,9 +123,20 @@ describe('AlexaRequestVerifier', () => {
 
   it('authenticates the raw bytes without reading the parsed body', async () => {
     const { headers, rawBody } = input();
-    await expect(verifier.authenticate({ headers, rawBody })).resolves.toBeUndefined();
+    await expect(verifier.authenticate({ headers, rawBody })).resolves.toBe('miss');
     const unsigned = Buffer.from(`${'['.repeat(5000)}${']'.repeat(5000)}`);
     expect(await failedCheck(verifier.authenticate({ headers, rawBody: unsigned }))).toBe('signature');
+  });
+
+  it('says where it found the certificate: downloaded, shared with a download in flight, then cached', async () => {
+    const { headers, rawBody } = input();
+    const [first, second] = await Promise.all([
+      verifier.authenticate({ headers, rawBody }),
+      verifier.authenticate({ headers, rawBody }),
+    ]);
+    expect([first, second]).toEqual(['miss', 'pending']);
+    await expect(verifier.authenticate({ headers, rawBody })).resolves.toBe('hit');
+    expect(source.fetch).toHaveBeenCalledTimes(1);
   });
 
   it('refuses a malformed envelope once its bytes are authenticated', async () => {

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { CertificateCache } from '../certificate-cache/certificate-cache';
+import { CertificateCache, type CertificateLookup } from '../certificate-cache/certificate-cache';
 import {
   assertCurrentlyValid,
   CertificateChainValidator,
@@ -73,8 +73,11 @@ export class AlexaRequestVerifier {
     return this.checkEnvelope(input.body);
   }
 
-  /** Proves that the bytes were signed by Amazon's certificate; nothing here reads the parsed body. */
-  async authenticate(request: RawAlexaRequest): Promise<void> {
+  /**
+   * Proves that the bytes were signed by Amazon's certificate; nothing here reads the parsed body. Resolves where
+   * the certificate was found (for the verification span).
+   */
+  async authenticate(request: RawAlexaRequest): Promise<CertificateLookup> {
     const { clock, urlPolicy, cache, signatureVerifier } = this.parts;
     const { rawBody, headers } = request;
     if (!Buffer.isBuffer(rawBody)) throw new VerificationFailure('malformed', 'raw body is not available');
@@ -87,11 +90,13 @@ export class AlexaRequestVerifier {
     const signature = signatureVerifier.decode(headers['signature-256'], headers.signature);
 
     const verified = cache.current(location.key);
+    const lookup = verified === undefined ? cache.lookupUnverified(location.key) : 'hit';
     const certificate = verified ?? (await cache.get(location, this.loadCertificate));
     assertCurrentlyValid(certificate, clock.now());
     await signatureVerifier.verify(rawBody, signature, certificate.publicKey);
     // Only a chain that has verified a signature enters the verified cache (not one an unsigned request loaded).
     if (verified === undefined) cache.confirm(location.key, certificate);
+    return lookup;
   }
 
   /** The checks of an authenticated request's parsed envelope. */

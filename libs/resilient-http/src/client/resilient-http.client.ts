@@ -1,6 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Logger } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
+import { NOOP_TRACING, type TraceSpan, type Tracing } from '@lib/tracing';
 import axios from 'axios';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import {
@@ -41,6 +42,15 @@ import { decideRetry, parseRetryAfter } from '../policy';
 import type { RetryPolicySettings } from '../policy';
 import type { Clock, HttpMethod, ResilientClientDefinition } from '../resilient-http-options.interface';
 import { AttemptAbortSignal } from './attempt-abort-signal';
+import { circuitStateName, outcomeOf, positive, requestConfig, upstreamReason } from './client-helpers';
+import {
+  ATTEMPT_SPAN,
+  attemptAttributes,
+  CALL_SPAN,
+  callAttributes,
+  endCallSpan,
+  withTraceHeaders,
+} from './upstream-spans';
 import type { CallOptions, UpstreamRequest, UpstreamResponse } from './upstream-request.interface';
 
 const DEFAULTS = {
@@ -58,9 +68,6 @@ const DEFAULTS = {
 };
 
 const systemClock: Clock = { now: () => Date.now() };
-
-/** A short machine-readable reason in an error body (Spotify: `error.reason`), bounded for safe logging. */
-const UPSTREAM_REASON = /^[A-Za-z0-9_.-]{1,64}$/;
 
 type FailureKind =
   | 'server_error'
@@ -117,53 +124,6 @@ const scheduledDelay = (context: IRetryBackoffContext<unknown>): number =>
     ? (context.result.error.retryDelayMs ?? 0)
     : 0;
 
-function circuitStateName(state: CircuitState): CircuitStateName {
-  if (state === CircuitState.Closed) return 'closed';
-  if (state === CircuitState.HalfOpen) return 'half_open';
-  return 'open';
-}
-
-function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0)
-    throw new Error(`resilient-http: ${name} must be > 0, got ${value}`);
-  return value;
-}
-
-function outcomeOf(error: unknown): UpstreamOutcome {
-  if (error instanceof UpstreamUnavailableError) return error.reason;
-  if (error instanceof AccessTokenRejectedError) return 'rejected_token';
-  if (error instanceof AccessForbiddenError) return 'forbidden';
-  if (error instanceof UpstreamRateLimitedError) return 'rate_limited';
-  if (error instanceof UpstreamClientError) return 'client_error';
-  if (error instanceof UpstreamBadResponseError) return 'bad_response';
-  return 'error';
-}
-
-/** Only the keys a call sets: axios merges every key of the request config with its defaults. */
-function requestConfig(req: UpstreamRequest, method: HttpMethod): AxiosRequestConfig {
-  const config: AxiosRequestConfig = { method, url: req.url };
-  if (req.params !== undefined) config.params = req.params;
-  if (req.data !== undefined) config.data = req.data;
-  if (req.accessToken !== undefined)
-    config.headers = { ...req.headers, authorization: `Bearer ${req.accessToken}` };
-  else if (req.headers !== undefined) config.headers = req.headers;
-  return config;
-}
-
-function upstreamReason(body: unknown): string | undefined {
-  if (typeof body !== 'string' || body === '' || body.length > 4096) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const record = parsed as { error?: { reason?: unknown }; reason?: unknown; code?: unknown };
-  const reason = record.error?.reason ?? record.reason ?? record.code;
-  return typeof reason === 'string' && UPSTREAM_REASON.test(reason) ? reason : undefined;
-}
-
 /**
  * A per-provider HTTP client: every call is bounded by a total budget (and the caller's deadline), each
  * attempt by its own timeout; idempotent calls are retried with full-jitter backoff on network errors,
@@ -194,12 +154,19 @@ export class ResilientHttpClient implements OnApplicationShutdown {
   private readonly bulkhead: BulkheadPolicy | undefined;
   private readonly agents: { destroy(): void }[];
   private circuit: CircuitStateName = 'closed';
+  private readonly tracing: Tracing;
 
-  constructor(definition: ResilientClientDefinition, registry: Registry = new Registry()) {
+  /** `tracing`: the spans of each call and attempt, and the `traceparent` each attempt carries. */
+  constructor(
+    definition: ResilientClientDefinition,
+    registry: Registry = new Registry(),
+    tracing: Tracing = NOOP_TRACING,
+  ) {
     if (definition.name === '') throw new Error('resilient-http: a client needs a provider name');
     this.provider = definition.name;
     this.logger = new Logger(`ResilientHttp:${definition.name}`);
     this.metrics = new UpstreamMetrics(registry, definition.name);
+    this.tracing = tracing;
     this.clock = definition.clock ?? systemClock;
     this.random = definition.random ?? Math.random;
     this.totalBudgetMs = positive('totalBudgetMs', definition.totalBudgetMs ?? DEFAULTS.totalBudgetMs);
@@ -298,10 +265,23 @@ export class ResilientHttpClient implements OnApplicationShutdown {
     for (const agent of this.agents) agent.destroy();
   }
 
-  private async call(
+  private call(
     req: UpstreamRequest,
     schema: ZodType | undefined,
     requireBody: boolean,
+  ): Promise<UpstreamResponse<unknown>> {
+    if (!this.tracing.enabled) return this.callThroughPolicies(req, schema, requireBody);
+    const facts = { provider: this.provider, operation: req.operation, method: req.method ?? 'GET' };
+    return this.tracing.inSpan(CALL_SPAN, callAttributes(facts), (span) =>
+      this.callThroughPolicies(req, schema, requireBody, span),
+    );
+  }
+
+  private async callThroughPolicies(
+    req: UpstreamRequest,
+    schema: ZodType | undefined,
+    requireBody: boolean,
+    span?: TraceSpan,
   ): Promise<UpstreamResponse<unknown>> {
     const start = this.clock.now();
     const method = req.method ?? 'GET';
@@ -324,6 +304,7 @@ export class ResilientHttpClient implements OnApplicationShutdown {
       throw typed;
     } finally {
       this.metrics.callFinished(req.operation, outcome, this.clock.now() - start);
+      if (span) endCallSpan(span, outcome, call.attempts);
     }
   }
 
@@ -342,9 +323,30 @@ export class ResilientHttpClient implements OnApplicationShutdown {
     return breaker.execute(() => this.send(call));
   }
 
-  /** One HTTP attempt. Answers that are final (2xx, 4xx but 429) resolve; the rest throw AttemptFailure. */
-  private async send(call: CallState): Promise<AxiosResponse<string>> {
+  /** One attempt, in its own span when tracing: the upstream gets that span's `traceparent`. */
+  private send(call: CallState): Promise<AxiosResponse<string>> {
     call.attempts += 1;
+    if (!this.tracing.enabled) return this.sendAttempt(call, call.config);
+    const facts = { provider: this.provider, operation: call.req.operation, method: call.method };
+    const attributes = attemptAttributes(facts, call.attempts - 1, this.circuit);
+    const attempt = async (span: TraceSpan): Promise<AxiosResponse<string>> => {
+      try {
+        const response = await this.sendAttempt(call, withTraceHeaders(this.tracing, call.config));
+        span.setAttribute('http.response.status_code', response.status);
+        return response;
+      } catch (error) {
+        if (error instanceof AttemptFailure) {
+          span.setAttribute('http.response.status_code', error.status);
+          span.fail(error.kind);
+        }
+        throw error;
+      }
+    };
+    return this.tracing.inSpan(ATTEMPT_SPAN, attributes, attempt, 'client');
+  }
+
+  /** One HTTP attempt. Answers that are final (2xx, 4xx but 429) resolve; the rest throw AttemptFailure. */
+  private async sendAttempt(call: CallState, config: AxiosRequestConfig): Promise<AxiosResponse<string>> {
     const { req } = call;
     const signal = req.signal;
     if (signal?.aborted) throw new AttemptFailure('aborted');
@@ -366,7 +368,7 @@ export class ResilientHttpClient implements OnApplicationShutdown {
 
     let response: AxiosResponse<string>;
     try {
-      response = await this.axios.request<string>({ ...call.config, signal: abortSignal });
+      response = await this.axios.request<string>({ ...config, signal: abortSignal });
     } catch (error) {
       // Never keep the axios error: its config holds the Authorization header.
       throw this.transportFailure(call, error, timedOut, cutByDeadline);

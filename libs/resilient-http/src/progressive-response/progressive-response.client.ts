@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
+import { NOOP_TRACING, type TraceSpan, type Tracing } from '@lib/tracing';
 import type { ResilientHttpClient } from '../client';
 import { checkApiEndpoint } from './alexa-api-endpoint';
 import type { ProgressiveResponseOptions } from './progressive-response-options.interface';
@@ -21,6 +22,10 @@ export interface ProgressiveResponseEnvelope {
   request?: { type?: string; requestId?: string };
   context?: { System?: { apiEndpoint?: string; apiAccessToken?: string } };
 }
+
+/** The span of one progressive response; the directive call's `upstream.call` span is its child. */
+const PROGRESSIVE_RESPONSE_SPAN = 'alexa.progressive_response';
+const NO_ATTRIBUTES = Object.freeze({});
 
 /** Request types Amazon accepts progressive responses for. */
 const PROGRESSIVE_REQUEST_TYPES: ReadonlySet<string> = new Set(['LaunchRequest', 'IntentRequest']);
@@ -57,8 +62,15 @@ export class ProgressiveResponseClient implements OnApplicationShutdown {
   private readonly delayMs: number;
   private readonly allowAnyEndpoint: boolean;
 
-  constructor(http: ResilientHttpClient, options: ProgressiveResponseOptions = {}) {
+  private readonly tracing: Tracing;
+
+  constructor(
+    http: ResilientHttpClient,
+    options: ProgressiveResponseOptions = {},
+    tracing: Tracing = NOOP_TRACING,
+  ) {
     this.http = http;
+    this.tracing = tracing;
     this.delayMs = options.delayMs ?? 1000;
     this.allowAnyEndpoint = options.allowAnyEndpoint ?? false;
     if (this.allowAnyEndpoint && (options.environment ?? process.env.NODE_ENV) === 'production') {
@@ -68,12 +80,25 @@ export class ProgressiveResponseClient implements OnApplicationShutdown {
 
   /**
    * Sends the speech now. Resolves true when Alexa accepted it, false otherwise (bad endpoint, upstream
-   * failure); never rejects.
+   * failure); never rejects. Traced as `alexa.progressive_response` (`alexa.progressive_response.sent`).
    */
-  async send(target: ProgressiveResponseTarget, speech: string): Promise<boolean> {
+  send(target: ProgressiveResponseTarget, speech: string): Promise<boolean> {
+    return this.tracing.inSpan(PROGRESSIVE_RESPONSE_SPAN, NO_ATTRIBUTES, async (span) => {
+      const sent = await this.sendDirective(target, speech, span);
+      span.setAttribute('alexa.progressive_response.sent', sent);
+      return sent;
+    });
+  }
+
+  private async sendDirective(
+    target: ProgressiveResponseTarget,
+    speech: string,
+    span: TraceSpan,
+  ): Promise<boolean> {
     const base = checkApiEndpoint(target.apiEndpoint, this.allowAnyEndpoint);
     if (base === undefined) {
       this.logger.warn('progressive response skipped: apiEndpoint is not an Alexa API host');
+      span.fail('endpoint_refused');
       return false;
     }
     try {
@@ -88,6 +113,7 @@ export class ProgressiveResponseClient implements OnApplicationShutdown {
       return true;
     } catch (error) {
       this.logger.warn(`progressive response failed: ${(error as Error).message}`);
+      span.fail((error as Error).name);
       return false;
     }
   }

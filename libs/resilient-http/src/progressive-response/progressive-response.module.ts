@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { METRICS_REGISTRY } from '@lib/metrics';
+import { TRACING, type Tracing } from '@lib/tracing';
 import type { Registry } from 'prom-client';
 import { ResilientHttpClient } from '../client';
 import { ALEXA_DIRECTIVES_PROVIDER } from './progressive-response.constants';
@@ -15,14 +16,20 @@ import type { ProgressiveResponseOptions } from './progressive-response-options.
   providers: [
     {
       provide: ProgressiveResponseClient,
-      inject: [PROGRESSIVE_RESPONSE_OPTIONS, { token: METRICS_REGISTRY, optional: true }],
-      useFactory: (options: ProgressiveResponseOptions, registry?: Registry) =>
+      inject: [
+        PROGRESSIVE_RESPONSE_OPTIONS,
+        { token: METRICS_REGISTRY, optional: true },
+        { token: TRACING, optional: true },
+      ],
+      useFactory: (options: ProgressiveResponseOptions, registry?: Registry, tracing?: Tracing) =>
         new ProgressiveResponseClient(
           new ResilientHttpClient(
             { totalBudgetMs: 1000, attemptTimeoutMs: 1000, ...options.http, name: ALEXA_DIRECTIVES_PROVIDER },
             registry,
+            tracing,
           ),
           options,
+          tracing,
         ),
     },
   ],

@@ -37,9 +37,14 @@ export interface ServiceLoggingOptions {
   destination?: DestinationStream;
   /** Extra properties for the one line per request, e.g. the Alexa request type and outcome. */
   requestProps?: (req: IncomingMessage) => Record<string, unknown> | undefined;
-  /** Routes whose requests are not logged (probes). @default ['/health/live', '/health/ready'] */
+  /** Routes whose requests are not logged or traced (probes). @default ['/health/live', '/health/ready'] */
   quietRoutes?: string[];
+  /** Fields added to every line (pino's `mixin`), e.g. the IDs of the active trace. @default undefined */
+  mixin?: () => object;
 }
+
+/** The probes: neither logged nor traced unless `quietRoutes` says otherwise. */
+export const DEFAULT_QUIET_ROUTES: readonly string[] = ['/health/live', '/health/ready'];
 
 /** The service's two loggers, writing to one destination. */
 export interface ServiceLoggers {
@@ -81,8 +86,12 @@ export function createLoggers(options: ServiceLoggingOptions): ServiceLoggers {
     };
     destination = stdout;
   }
-  const root = pino({ level, base, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
-  const requests = pino({ level, base }, destination);
+  const mixin = options.mixin;
+  const root = pino(
+    { level, base, mixin, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+    destination,
+  );
+  const requests = pino({ level, base, mixin }, destination);
   return { root, requests, flush };
 }
 

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { REQUEST_LOGGER, SERVICE_LOGGING_OPTIONS } from './logging.constants';
-import type { ServiceLoggingOptions } from './logging.options';
+import { DEFAULT_QUIET_ROUTES, type ServiceLoggingOptions } from './logging.options';
 
 /**
  * One log line per request, written in Fastify's onResponse hook: method, route, status, latency and
@@ -22,7 +22,7 @@ export class RequestLogHooks implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify || typeof fastify.addHook !== 'function') return;
-    const quiet = new Set(this.options.quietRoutes ?? ['/health/live', '/health/ready']);
+    const quiet = new Set(this.options.quietRoutes ?? DEFAULT_QUIET_ROUTES);
     const requestProps = this.options.requestProps;
     const logger = this.logger;
     fastify.addHook('onResponse', (request, reply, done) => {

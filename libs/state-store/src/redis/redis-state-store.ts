@@ -1,4 +1,5 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { NOOP_TRACING, type Tracing } from '@lib/tracing';
 import {
   BrokenCircuitError,
   circuitBreaker,
@@ -13,6 +14,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { InMemoryStateStore } from '../memory/in-memory-state-store';
 import type { StateStoreMetrics } from '../metrics/state-store.metrics';
 import {
+  STATE_STORE_OPERATIONS,
   type StateStore,
   type StateStoreOperation,
   StateStoreUnavailableError,
@@ -26,6 +28,15 @@ export interface RedisStateStoreSettings {
   /** How long start-up waits for the first connection before going on without it. */
   connectTimeoutMs: number;
 }
+
+/** One span per Redis command, named by operation (`state_store.get`, ...): never the key. */
+const commandSpan = (operation: StateStoreOperation) => ({
+  name: `state_store.${operation}`,
+  attributes: Object.freeze({ 'db.system.name': 'redis', 'state_store.operation': operation }),
+});
+const COMMAND_SPANS = Object.fromEntries(
+  STATE_STORE_OPERATIONS.map((operation) => [operation, commandSpan(operation)]),
+) as Record<StateStoreOperation, ReturnType<typeof commandSpan>>;
 
 /** How long a clean QUIT may take at shutdown before the socket is closed. */
 const QUIT_TIMEOUT_MS = 1000;
@@ -52,6 +63,7 @@ export class RedisStateStore implements StateStore, OnApplicationBootstrap, OnAp
     private readonly local: InMemoryStateStore,
     private readonly metrics: StateStoreMetrics,
     private readonly settings: RedisStateStoreSettings,
+    private readonly tracing: Tracing = NOOP_TRACING,
   ) {
     this.breaker = circuitBreaker(handleAll, {
       halfOpenAfter: settings.breakerHalfOpenAfterMs,
@@ -94,18 +106,16 @@ export class RedisStateStore implements StateStore, OnApplicationBootstrap, OnAp
   claim(key: string, ttlMs: number): boolean | Promise<boolean> {
     if (!this.local.claimNow(key, ttlMs)) return false;
     if (!this.usable) return this.fellBack('claim', true);
-    return this.breaker
-      .execute(() => this.redis.set(key, '1', 'PX', wholeMs(ttlMs), 'NX'))
-      .then(
-        (reply) => reply === 'OK',
-        () => this.fellBack('claim', true),
-      );
+    return this.run('claim', () => this.redis.set(key, '1', 'PX', wholeMs(ttlMs), 'NX')).then(
+      (reply) => reply === 'OK',
+      () => this.fellBack('claim', true),
+    );
   }
 
   async extend(key: string, ttlMs: number): Promise<void> {
     this.local.extendNow(key, ttlMs);
     try {
-      await this.run(() => this.redis.set(key, '1', 'PX', wholeMs(ttlMs)));
+      await this.run('extend', () => this.redis.set(key, '1', 'PX', wholeMs(ttlMs)));
     } catch {
       this.fellBack('extend', undefined);
     }
@@ -114,7 +124,7 @@ export class RedisStateStore implements StateStore, OnApplicationBootstrap, OnAp
   async release(key: string): Promise<void> {
     this.local.releaseNow(key);
     try {
-      await this.run(() => this.redis.del(key));
+      await this.run('release', () => this.redis.del(key));
     } catch {
       this.fellBack('release', undefined);
     }
@@ -122,7 +132,7 @@ export class RedisStateStore implements StateStore, OnApplicationBootstrap, OnAp
 
   async get(key: string): Promise<string | undefined> {
     try {
-      return (await this.run(() => this.redis.get(key))) ?? undefined;
+      return (await this.run('get', () => this.redis.get(key))) ?? undefined;
     } catch {
       throw this.unavailable('get');
     }
@@ -130,7 +140,7 @@ export class RedisStateStore implements StateStore, OnApplicationBootstrap, OnAp
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     try {
-      await this.run(() => this.redis.set(key, value, 'PX', wholeMs(ttlMs)));
+      await this.run('set', () => this.redis.set(key, value, 'PX', wholeMs(ttlMs)));
     } catch {
       throw this.unavailable('set');
     }
@@ -138,7 +148,7 @@ export class RedisStateStore implements StateStore, OnApplicationBootstrap, OnAp
 
   async delete(key: string): Promise<void> {
     try {
-      await this.run(() => this.redis.del(key));
+      await this.run('delete', () => this.redis.del(key));
     } catch {
       throw this.unavailable('delete');
     }
@@ -154,8 +164,12 @@ export class RedisStateStore implements StateStore, OnApplicationBootstrap, OnAp
     return this.redis.status === 'ready' && this.breaker.state !== CircuitState.HalfOpen;
   }
 
-  private run<T>(command: () => Promise<T>): Promise<T> {
-    return this.usable ? this.breaker.execute(command) : Promise.reject(new BrokenCircuitError());
+  /** One command through the breaker, in its span when tracing (a failed command fails the span). */
+  private run<T>(operation: StateStoreOperation, command: () => Promise<T>): Promise<T> {
+    if (!this.usable) return Promise.reject(new BrokenCircuitError());
+    if (!this.tracing.enabled) return this.breaker.execute(command);
+    const span = COMMAND_SPANS[operation];
+    return this.tracing.inSpan(span.name, span.attributes, () => this.breaker.execute(command));
   }
 
   private fellBack<T>(operation: StateStoreOperation, answer: T): T {
