@@ -13,7 +13,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SKILL_EVENT_TYPES } from '../libs/alexa-skill/src/skill/skill-request-kinds.ts';
+import { SKILL_EVENT_TYPES } from '../libs/alexa-protocol/src/kinds/request-kinds.ts';
 import { alexaRequest, DEFAULT_SKILL_ID } from './alexa-request/envelope.ts';
 import { signRequest } from './alexa-request/sign.ts';
 import { DEFAULT_DEV_CERTS_DIR, loadDevSigningIdentity } from './dev-certs.ts';

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { alexaRequest, type AlexaRequestBuilder } from '../alexa-request/envelope.ts';
 import { signRequest, type SigningIdentity } from '../alexa-request/sign.ts';
-import { SKILL_EVENT_TYPES } from '../../libs/alexa-skill/src/skill/skill-request-kinds.ts';
+import { SKILL_EVENT_TYPES } from '../../libs/alexa-protocol/src/kinds/request-kinds.ts';
 
 export type Expectation = '200' | '4xx';
 

@@ -1,11 +1,10 @@
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AccountLinkingModule, type AccountLinkingModuleOptions } from '@lib/account-linking';
-import { AlexaSkillModule, skillRequestReport } from '@lib/alexa-skill';
+import { AlexaSkillModule, ProgressiveResponseModule, skillRequestReport } from '@lib/alexa-skill';
 import { AlexaVerificationModule, parseCertSource } from '@lib/alexa-verification';
 import { MetricsModule } from '@lib/metrics';
 import { MUSIC_PROVIDER, MusicModule } from '@lib/music';
-import { ProgressiveResponseModule } from '@lib/resilient-http';
 import { HealthModule, ServiceLoggingModule } from '@lib/service-runtime';
 import { StateStoreModule } from '@lib/state-store';
 import { traceLogFields, TracingModule, type TracingModuleOptions } from '@lib/tracing';

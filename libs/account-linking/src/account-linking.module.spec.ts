@@ -3,6 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import { readEnvelope } from '@lib/alexa-protocol';
 import { AlexaSkillModule, AlexaSkillService, IntentHandler } from '@lib/alexa-skill';
 import { MetricsModule } from '@lib/metrics';
 import { StateStoreModule } from '@lib/state-store';
@@ -53,6 +54,12 @@ const envelope = (request: Record<string, unknown>): RequestEnvelope =>
     request: { requestId: `r-${Math.random()}`, locale: 'de-DE', ...request },
   }) as unknown as RequestEnvelope;
 
+/** Answers an envelope the way the skill endpoint does: with its facts, read once. */
+const answer = (app: { get: (type: typeof AlexaSkillService) => AlexaSkillService }, body: RequestEnvelope) =>
+  app
+    .get(AlexaSkillService)
+    .handle(body, readEnvelope(body).facts!, { epochMs: Date.now(), monotonicMs: performance.now() });
+
 describe('AccountLinkingModule', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
@@ -70,12 +77,7 @@ describe('AccountLinkingModule', () => {
         }),
       }),
     ]);
-    const { body } = await app
-      .get(AlexaSkillService)
-      .handle(envelope({ type: 'IntentRequest', intent: { name: 'SecretIntent' } }), {
-        epochMs: Date.now(),
-        monotonicMs: performance.now(),
-      });
+    const { body } = await answer(app, envelope({ type: 'IntentRequest', intent: { name: 'SecretIntent' } }));
     expect(JSON.parse(body).response).toEqual({
       outputSpeech: { type: 'SSML', ssml: '<speak>Konto verknüpfen, bitte.</speak>' },
       card: { type: 'LinkAccount' },
@@ -95,10 +97,7 @@ describe('AccountLinkingModule', () => {
       EventEmitterModule.forRoot({ wildcard: true }),
       AccountLinkingModule.forRoot({}),
     ]);
-    await app.get(AlexaSkillService).handle(envelope({ type: 'AlexaSkillEvent.SkillEnabled', body: {} }), {
-      epochMs: Date.now(),
-      monotonicMs: performance.now(),
-    });
+    await answer(app, envelope({ type: 'AlexaSkillEvent.SkillEnabled', body: {} }));
     expect(app.get(EnabledListener).received).toHaveLength(1);
     await app.close();
   });

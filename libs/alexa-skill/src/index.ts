@@ -1,6 +1,5 @@
 export { AlexaSkillModule } from './alexa-skill.module';
 export type { AlexaSkillModuleOptions, AlexaSkillModuleExtras } from './alexa-skill-options.interface';
-export { ALEXA_SKILL_ENDPOINT } from './skill-endpoint/alexa-skill-endpoint.constants';
 export { skillRequestReport } from './skill-endpoint/skill-endpoint.controller';
 export {
   IntentHandler,
@@ -23,14 +22,20 @@ export type {
 export { SkillRequestContext } from './handlers/skill-request-context';
 export { AlexaSkillService, NoSkillHandlerError } from './skill/alexa-skill.service';
 export type { SkillInvocationReport } from './skill/alexa-skill.service';
-export {
-  SKILL_EVENT_REDELIVERY_WINDOW_MS,
-  SKILL_EVENT_TYPES,
-  isSkillEvent,
-} from './skill/skill-request-kinds';
 export { AttributesTooLargeError, MAX_ATTRIBUTES_BYTES } from './state';
 export { SpeechTexts } from './speech/speech-texts';
 export type { SpeechCatalog } from './speech/speech-texts';
 export { escapeSsml } from './speech/ssml';
 export { BUILT_IN_TEXTS_TOKEN } from './alexa-skill.constants';
 export type { BuiltInTextKey } from './built-in/built-in.texts';
+export {
+  ALEXA_DIRECTIVES_PROVIDER,
+  ProgressiveResponseClient,
+  ProgressiveResponseModule,
+  progressiveTargetFrom,
+} from './progressive-response';
+export type {
+  ProgressiveResponseFacts,
+  ProgressiveResponseOptions,
+  ProgressiveResponseTarget,
+} from './progressive-response';

@@ -1,7 +1,7 @@
 import { HttpModule, HttpService } from '@nestjs/axios';
 import { Module, type Provider } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
-import { upstreamDnsLookup } from '@lib/resilient-http';
+import { upstreamDnsLookup } from '@lib/service-runtime';
 import { StateKeys, STATE_STORE, type StateStore } from '@lib/state-store';
 import { Agent as HttpsAgent } from 'node:https';
 import {

@@ -1,4 +1,4 @@
-import { SKILL_EVENT_REDELIVERY_WINDOW_MS } from '@lib/alexa-skill';
+import { SKILL_EVENT_REDELIVERY_WINDOW_MS } from '@lib/alexa-protocol';
 import type {
   AlexaVerificationModuleOptions,
   CertificateSourceSetting,

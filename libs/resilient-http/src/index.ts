@@ -26,16 +26,3 @@ export { UPSTREAM_METRIC_NAMES } from './metrics';
 export type { CircuitStateName, UpstreamOutcome } from './metrics';
 export { readResilientClientConfig } from './config';
 export type { ConfigReader } from './config';
-export {
-  ALEXA_API_HOSTS,
-  ALEXA_DIRECTIVES_PROVIDER,
-  ProgressiveResponseClient,
-  ProgressiveResponseModule,
-  progressiveTargetFrom,
-} from './progressive-response';
-export type {
-  ProgressiveResponseEnvelope,
-  ProgressiveResponseOptions,
-  ProgressiveResponseTarget,
-} from './progressive-response';
-export { upstreamDnsLookup } from './dns/upstream-dns-lookup';

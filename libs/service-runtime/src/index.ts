@@ -10,3 +10,4 @@ export { ROOT_LOGGER, SERVICE_LOGGERS } from './logging/logging.constants';
 export { createFastifyAdapter, checkRawBodyBeforeParsing } from './http/fastify-adapter.factory';
 export type { RawBodyCheck } from './http/json-body-parser';
 export type { HttpServerLimits } from './http/fastify-adapter.factory';
+export { upstreamDnsLookup } from './dns/upstream-dns-lookup';

@@ -6,7 +6,7 @@ import type { LinkCardReason, LinkCheckResult, TokenFailureReason, TokenVerdict 
 import type { AccountLinkEventLabel } from '@lib/account-linking';
 // Internals on purpose: the allowed values are exactly what the app registered at start-up.
 import { SkillHandlerRegistry } from '../../../libs/alexa-skill/src/handlers/skill-handler.registry';
-import { KNOWN_REQUEST_TYPES } from '../../../libs/alexa-skill/src/skill/skill-request-kinds';
+import { KNOWN_REQUEST_TYPES } from '@lib/alexa-protocol';
 import { CLIENT_ABORT_KINDS } from '../../../libs/service-runtime/src/http/client-aborts';
 import type { LabelAllowList } from './metric-conventions';
 

@@ -6,7 +6,7 @@ import {
   DEFAULT_USER_ID,
 } from '../../../tools/alexa-request/envelope.ts';
 import { signRequest, type SigningIdentity } from '../../../tools/alexa-request/sign.ts';
-import { SKILL_EVENT_TYPES } from '@lib/alexa-skill';
+import { SKILL_EVENT_TYPES } from '@lib/alexa-protocol';
 
 // Generators of hostile requests for the skill endpoint. fast-check generates small, printable *recipes*;
 // `materialise()` turns one into exact bytes and headers at send time (fresh timestamp, a unique request ID,

@@ -13,15 +13,6 @@ import {
 } from './account-linking.events';
 import { hashUserId } from './user-id-hash';
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null;
-const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-const scopes = (value: unknown): readonly string[] | undefined =>
-  Array.isArray(value)
-    ? value.flatMap((p: unknown) => (isObject(p) && typeof p.scope === 'string' ? [p.scope] : []))
-    : undefined;
-
 /**
  * Acknowledges the account-linking skill events with an empty response, logs them (user ID hashed, never
  * the token), counts them and re-emits them as Nest events for domain modules. The skill core answers an
@@ -86,27 +77,26 @@ export class AccountLinkingEventsHandler implements SkillHandler {
     }
   }
 
+  /** The event from the envelope's facts (`context.facts`, read once for the request). */
   private toEvent(kind: AccountLinkingEvent['event'], context: SkillRequestContext): AccountLinkingEvent {
-    const userId = asString(context.envelope.context?.System?.user?.userId);
-    const request = context.envelope.request as unknown as Json;
-    const body = isObject(request.body) ? request.body : {};
+    const { userId, locale, skillEvent: payload } = context.facts;
     const event: { -readonly [K in keyof AccountLinkingEvent]: AccountLinkingEvent[K] } = {
       event: kind,
       requestId: context.requestId,
       userId,
       userIdHash: userId === undefined ? undefined : hashUserId(userId),
-      locale: asString(request.locale),
-      eventCreationTime: asString(request.eventCreationTime),
+      locale,
+      eventCreationTime: payload?.eventCreationTime,
     };
     if (kind === 'permission_accepted' || kind === 'permission_changed') {
-      event.acceptedPermissions = scopes(body.acceptedPermissions) ?? [];
-      const person = scopes(body.acceptedPersonPermissions);
+      event.acceptedPermissions = payload?.acceptedPermissions ?? [];
+      const person = payload?.acceptedPersonPermissions;
       if (person) event.acceptedPersonPermissions = person;
     } else if (kind === 'disabled') {
-      const status = asString(body.userInformationPersistenceStatus);
+      const status = payload?.userInformationPersistenceStatus;
       if (status) event.userInformationPersistenceStatus = status;
     } else if (kind === 'linked' && this.settings.includeTokenInLinkedEvent) {
-      const token = asString(body.accessToken);
+      const token = payload?.linkedAccessToken;
       if (token) event.accessToken = token;
     }
     return Object.freeze(event);

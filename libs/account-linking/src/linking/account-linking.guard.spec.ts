@@ -1,5 +1,6 @@
 import type { DiscoveryService } from '@nestjs/core';
 import { Logger } from '@nestjs/common';
+import { readEnvelope } from '@lib/alexa-protocol';
 import { SkillRequestContext } from '@lib/alexa-skill';
 import { type HandlerInput, ResponseFactory } from 'ask-sdk-core';
 import type { RequestEnvelope, Response } from 'ask-sdk-model';
@@ -40,7 +41,7 @@ function setUp(options: AccountLinkingModuleOptions = {}) {
       context: { System: { user: { userId: 'u', accessToken: token } } },
       request: { type, requestId: 'r-1', locale },
     } as unknown as RequestEnvelope;
-    const context = new SkillRequestContext(envelope, 'r-1', type, 'X', locale, Date.now() + 7000);
+    const context = new SkillRequestContext(envelope, readEnvelope(envelope).facts!, Date.now() + 7000);
     const input = { requestEnvelope: envelope, responseBuilder: ResponseFactory.init() } as HandlerInput;
     const answer = guard.check(input, context, { handlerClass, handlerName: handlerClass.name });
     return { answer, context };

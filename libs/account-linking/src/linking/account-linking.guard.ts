@@ -19,8 +19,8 @@ import { allowsSpeech } from './speechless-requests';
 type HandlerClass = SkillHandlerTarget['handlerClass'];
 
 /**
- * Stands before every skill handler. Puts the checked access token into `context.accessToken` for every
- * handler (personalisation), and answers for a `@RequiresLinkedAccount()` handler that has no usable token:
+ * Stands before every skill handler. Checks the access token the envelope carries (`facts.accessToken`) and
+ * hands a usable one to every handler with `context.acceptAccessToken` (personalisation), and answers for a `@RequiresLinkedAccount()` handler that has no usable token:
  * LinkAccount card, spoken hint in the request's locale, session ended, HTTP 200 as Alexa expects (an empty
  * answer where Alexa allows no speech, e.g. AudioPlayer requests).
  * Only protected handlers are counted in the funnel metrics: the link rate is about them.
@@ -53,12 +53,11 @@ export class AccountLinkingGuard implements SkillHandlerGuardInterface, OnApplic
   }
 
   check(input: HandlerInput, context: SkillRequestContext, target: SkillHandlerTarget): Response | undefined {
-    const reading = readAccessToken(context.envelope, this.policy);
-    if (reading.status === 'linked') context.accessToken = reading.token;
-
+    const reading = readAccessToken(context.facts.accessToken, this.policy);
     const requirement = this.requirementOf(target.handlerClass);
     if (!requirement) {
-      if (reading.status === 'malformed') {
+      if (reading.status === 'linked') context.acceptAccessToken(reading.token);
+      else if (reading.status === 'malformed') {
         this.logger.warn(
           { requestId: context.requestId, handler: target.handlerName },
           'malformed access token ignored',
@@ -69,15 +68,15 @@ export class AccountLinkingGuard implements SkillHandlerGuardInterface, OnApplic
 
     this.metrics.check(target.handlerName, reading.status);
     if (reading.status === 'linked') {
-      context.onTokenAnswer = this.verdictCounter(target.handlerName);
+      context.acceptAccessToken(reading.token, this.verdictCounter(target.handlerName));
       return undefined;
     }
 
     const malformed = reading.status === 'malformed';
     this.metrics.tokenFailure(malformed ? 'malformed' : 'missing', requirement.provider);
-    const facts = { requestId: context.requestId, handler: target.handlerName };
-    if (malformed) this.logger.warn(facts, 'malformed access token: treated as missing');
-    else this.logger.debug(facts, 'no access token');
+    const logFields = { requestId: context.requestId, handler: target.handlerName };
+    if (malformed) this.logger.warn(logFields, 'malformed access token: treated as missing');
+    else this.logger.debug(logFields, 'no access token');
     // Speech and cards are not allowed here (e.g. AudioPlayer requests): answer, but say nothing.
     if (!allowsSpeech(context.requestType)) return input.responseBuilder.getResponse();
     this.metrics.card(target.handlerName, malformed ? 'malformed_token' : 'missing_token');

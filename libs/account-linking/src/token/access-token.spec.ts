@@ -1,36 +1,14 @@
-import type { RequestEnvelope } from 'ask-sdk-model';
-import { isWellFormedToken, rawAccessToken, readAccessToken } from './access-token';
+import { readEnvelope } from '@lib/alexa-protocol';
+import { isWellFormedToken, readAccessToken } from './access-token';
 
-const envelope = (parts: { context?: unknown; session?: unknown }): RequestEnvelope =>
-  ({ version: '1.0', request: { type: 'LaunchRequest' }, ...parts }) as unknown as RequestEnvelope;
+/** The access-token fact of an envelope with these parts, as the skill core hands it to the guard. */
+const envelope = (parts: { context?: unknown; session?: unknown }) =>
+  readEnvelope({ version: '1.0', request: { type: 'LaunchRequest', requestId: 'r' }, ...parts }).facts!
+    .accessToken;
 const withContextToken = (token: unknown) =>
   envelope({ context: { System: { user: { userId: 'u', accessToken: token } } } });
 const strict = { check: true, maxLength: 64 };
 const lenient = { check: false, maxLength: 64 };
-
-describe('rawAccessToken', () => {
-  it('reads context.System.user.accessToken first', () => {
-    const env = envelope({
-      context: { System: { user: { accessToken: 'from-context' } } },
-      session: { user: { accessToken: 'from-session' } },
-    });
-    expect(rawAccessToken(env)).toBe('from-context');
-  });
-
-  it('falls back to session.user.accessToken', () => {
-    const env = envelope({
-      context: { System: { user: { userId: 'u' } } },
-      session: { user: { accessToken: 's' } },
-    });
-    expect(rawAccessToken(env)).toBe('s');
-  });
-
-  it('tolerates envelopes without context, System or user, and non-object parts', () => {
-    expect(rawAccessToken(envelope({}))).toBeUndefined();
-    expect(rawAccessToken(envelope({ context: { System: 'nope' } }))).toBeUndefined();
-    expect(rawAccessToken(envelope({ context: { System: { user: null } }, session: 42 }))).toBeUndefined();
-  });
-});
 
 describe('isWellFormedToken', () => {
   it.each(['Atza|IwEBIA-abc_123.def~+/=', 'a', 'x'.repeat(64)])('accepts %s', (token) => {

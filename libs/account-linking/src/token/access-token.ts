@@ -1,4 +1,4 @@
-import type { RequestEnvelope } from 'ask-sdk-model';
+import type { AccessTokenFact } from '@lib/alexa-protocol';
 
 /** What the guard found: a usable token, none, or one that fails the shape check. */
 export type TokenStatus = 'linked' | 'unlinked' | 'malformed';
@@ -23,31 +23,23 @@ const VISIBLE_ASCII = /^[\x21-\x7E]+$/;
 const UNLINKED: TokenReading = Object.freeze({ status: 'unlinked', token: undefined });
 const MALFORMED: TokenReading = Object.freeze({ status: 'malformed', token: undefined });
 
-/**
- * The access token as it came over the wire: `context.System.user.accessToken`, falling back to
- * `session.user.accessToken` (Amazon puts it in both for a linked user; events carry no session).
- * Tolerates any JSON shape: the envelope is only parsed, not validated, at this point.
- */
-export function rawAccessToken(envelope: RequestEnvelope): unknown {
-  const fromContext: unknown = envelope.context?.System?.user?.accessToken;
-  if (fromContext !== undefined && fromContext !== null) return fromContext;
-  return envelope.session?.user?.accessToken;
-}
-
 /** True when `token` is 1 to `maxLength` visible ASCII characters. */
 export function isWellFormedToken(token: string, maxLength: number): boolean {
   // Length first: a huge string is refused without being scanned.
   return token.length > 0 && token.length <= maxLength && VISIBLE_ASCII.test(token);
 }
 
-/** Reads and (per the policy) checks the access token of a request. */
-export function readAccessToken(envelope: RequestEnvelope, policy: TokenShapePolicy): TokenReading {
-  const raw = rawAccessToken(envelope);
-  if (raw === undefined || raw === null) return UNLINKED;
+/**
+ * Checks (per the policy) the access token the envelope carries (`EnvelopeFacts.accessToken`). A token field
+ * that holds no string is malformed under the shape check, missing without it.
+ */
+export function readAccessToken(fact: AccessTokenFact | undefined, policy: TokenShapePolicy): TokenReading {
+  if (fact === undefined) return UNLINKED;
+  const { token } = fact;
   if (!policy.check) {
-    return typeof raw === 'string' && raw.length > 0 ? { status: 'linked', token: raw } : UNLINKED;
+    return token !== undefined && token.length > 0 ? { status: 'linked', token } : UNLINKED;
   }
-  return typeof raw === 'string' && isWellFormedToken(raw, policy.maxLength)
-    ? { status: 'linked', token: raw }
+  return token !== undefined && isWellFormedToken(token, policy.maxLength)
+    ? { status: 'linked', token }
     : MALFORMED;
 }

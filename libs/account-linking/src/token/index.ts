@@ -1,2 +1,2 @@
-export { isWellFormedToken, rawAccessToken, readAccessToken } from './access-token';
+export { isWellFormedToken, readAccessToken } from './access-token';
 export type { TokenReading, TokenShapePolicy, TokenStatus } from './access-token';

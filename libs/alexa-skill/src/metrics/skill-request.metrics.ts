@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { counter, histogram, METRICS_REGISTRY } from '@lib/metrics';
 import type { Counter, Histogram, Registry } from 'prom-client';
-import { KNOWN_REQUEST_TYPES } from '../skill/skill-request-kinds';
+import { KNOWN_REQUEST_TYPES } from '@lib/alexa-protocol';
 
 export type SkillRequestOutcome = 'ok' | 'handler_error' | 'rejected';
 

@@ -10,31 +10,19 @@ import {
   SetMetadata,
   type Type,
 } from '@nestjs/common';
+import { ALEXA_SKILL_ENDPOINT, readEnvelope, type RequestEnvelope } from '@lib/alexa-protocol';
 import { NOOP_TRACING, TRACING, type Tracing } from '@lib/tracing';
-import type { RequestEnvelope } from 'ask-sdk-model';
 import type { FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { SkillRequestMetrics } from '../metrics/skill-request.metrics';
 import { AlexaSkillService, type SkillInvocationReport } from '../skill/alexa-skill.service';
 import { inHandlerSpan } from '../skill/handler-span';
-import { ALEXA_SKILL_ENDPOINT } from './alexa-skill-endpoint.constants';
 
 const REPORT = Symbol('alexa-skill:report');
 
 /** What the endpoint learnt about a request, for the one log line per request (never the body). */
 export function skillRequestReport(raw: IncomingMessage): SkillInvocationReport | undefined {
   return (raw as IncomingMessage & { [REPORT]?: SkillInvocationReport })[REPORT];
-}
-
-function isEnvelope(body: unknown): body is RequestEnvelope {
-  if (typeof body !== 'object' || body === null) return false;
-  const request = (body as { request?: unknown }).request;
-  return (
-    typeof request === 'object' &&
-    request !== null &&
-    typeof (request as { type?: unknown }).type === 'string' &&
-    typeof (request as { requestId?: unknown }).requestId === 'string'
-  );
 }
 
 /**
@@ -56,12 +44,14 @@ export function createSkillEndpointController(path: string): Type<unknown> {
     @Header('Content-Type', 'application/json; charset=utf-8')
     async answer(@Req() request: FastifyRequest): Promise<string> {
       const arrival = { epochMs: Date.now(), monotonicMs: performance.now() };
-      const envelope = request.body;
-      if (!isEnvelope(envelope)) {
+      // The facts request verification read from this body, or read here when verification is off.
+      const { facts } = readEnvelope(request.body);
+      if (facts === undefined) {
         throw new BadRequestException({ error: 'not an Alexa request envelope' });
       }
+      const envelope = request.body as RequestEnvelope;
       const { body, report } = await inHandlerSpan(this.tracing, this.metrics, () =>
-        this.skill.handle(envelope, arrival),
+        this.skill.handle(envelope, facts, arrival),
       );
       (request.raw as IncomingMessage & { [REPORT]?: SkillInvocationReport })[REPORT] = report;
       return body;

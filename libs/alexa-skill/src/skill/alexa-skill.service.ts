@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { type HandlerInput, ResponseFactory, type Skill, SkillBuilders } from 'ask-sdk-core';
 import type { RequestEnvelope, Response, ResponseEnvelope } from 'ask-sdk-model';
+import { type EnvelopeFacts, isSkillEvent } from '@lib/alexa-protocol';
 import { ALEXA_SKILL_MODULE_OPTIONS } from '../alexa-skill.module-definition';
 import type { AlexaSkillModuleOptions } from '../alexa-skill-options.interface';
 import { BUILT_IN_TEXTS_TOKEN, DEFAULT_DEADLINE_MS } from '../alexa-skill.constants';
@@ -12,7 +13,6 @@ import type { SpeechTexts } from '../speech/speech-texts';
 import { SkillEventDedupe } from '../state/skill-event-dedupe';
 import { StatePersistenceAdapter } from '../state/state-persistence.adapter';
 import { responseProblem } from './response-validator';
-import { isSkillEvent } from './skill-request-kinds';
 
 /** What the endpoint reports about one answered request (for the request log line and metrics). */
 export interface SkillInvocationReport {
@@ -73,30 +73,19 @@ export class AlexaSkillService implements OnModuleInit {
   }
 
   /**
-   * Answers one parsed request envelope. Returns the serialized envelope (so it is stringified once)
-   * and what happened, for the request log line.
+   * Answers one parsed request envelope, given its facts (`readEnvelope`). Returns the serialized envelope (so
+   * it is stringified once) and what happened, for the request log line.
    */
   async handle(
     envelope: RequestEnvelope,
+    facts: EnvelopeFacts,
     arrival: RequestArrival,
   ): Promise<{ body: string; report: SkillInvocationReport }> {
-    const request = envelope.request;
-    const requestType = request.type;
-    // The envelope is authentic but its fields are only typed by convention: a locale or intent name that is
-    // not a string must not reach code that calls string methods on it (that would answer 500).
-    const intentName: unknown = request.type === 'IntentRequest' ? request.intent?.name : undefined;
-    const intent = typeof intentName === 'string' ? intentName : undefined;
-    const locale: unknown = request.locale;
-    const context = new SkillRequestContext(
-      envelope,
-      request.requestId,
-      requestType,
-      intent,
-      typeof locale === 'string' ? locale : 'en-US',
-      arrival.epochMs + this.deadlineMs,
-    );
+    const requestType = facts.type;
+    const intent = facts.intentName;
+    const context = new SkillRequestContext(envelope, facts, arrival.epochMs + this.deadlineMs);
     const report: SkillInvocationReport = {
-      requestId: forLog(request.requestId),
+      requestId: forLog(facts.requestId),
       requestType: forLog(requestType),
       intent: forLog(intent),
       handler: 'none',
@@ -232,7 +221,7 @@ export class AlexaSkillService implements OnModuleInit {
 /** Longest wire value written to a log line: Amazon's IDs and names are far shorter; anything longer is noise. */
 const MAX_LOGGED_CHARS = 128;
 
-function forLog(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
+function forLog(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
   return value.length > MAX_LOGGED_CHARS ? `${value.slice(0, MAX_LOGGED_CHARS)}…` : value;
 }

@@ -1,5 +1,5 @@
 import type { StateKeys, StateStore } from '@lib/state-store';
-import { SKILL_EVENT_REDELIVERY_WINDOW_MS } from '../skill/skill-request-kinds';
+import { SKILL_EVENT_REDELIVERY_WINDOW_MS } from '@lib/alexa-protocol';
 
 /** Beyond the deadline, how long a claimed event stays in hand before another delivery may take it over. */
 const LEASE_MARGIN_MS = 3000;

@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { readEnvelope, type RequestEnvelope } from '@lib/alexa-protocol';
 import { type StateKeys, type StateStore, StateStoreUnavailableError } from '@lib/state-store';
 import type { PersistenceAdapter } from 'ask-sdk-core';
-import type { RequestEnvelope } from 'ask-sdk-model';
-import { skillIdOf, userIdOf } from '../skill/envelope-ids';
 
 type Attributes = Record<string, unknown>;
 
@@ -67,9 +66,11 @@ export class StatePersistenceAdapter implements PersistenceAdapter {
     if (key !== undefined) await this.store.delete(key).catch(skipWhenUnavailable);
   }
 
+  /** ask-sdk hands over the envelope the skill endpoint passed in: its facts were read already. */
   private keyOf(envelope: RequestEnvelope): string | undefined {
-    const userId = userIdOf(envelope);
-    return userId === undefined ? undefined : this.keys.user(skillIdOf(envelope), userId);
+    const { facts } = readEnvelope(envelope);
+    const userId = facts?.userId;
+    return userId === undefined ? undefined : this.keys.user(facts?.skillId ?? 'unknown', userId);
   }
 }
 

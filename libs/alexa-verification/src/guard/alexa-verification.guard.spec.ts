@@ -1,6 +1,6 @@
 import { type ExecutionContext, HttpException, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ALEXA_SKILL_ENDPOINT } from '@lib/alexa-skill';
+import { ALEXA_SKILL_ENDPOINT } from '@lib/alexa-protocol';
 import { Registry } from 'prom-client';
 import type { AlexaRequestVerifier } from '../verifier/alexa-request-verifier';
 import { VerificationFailure } from '../verification-failure';

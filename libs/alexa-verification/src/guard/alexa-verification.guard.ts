@@ -11,7 +11,7 @@ import {
   type RawBodyRequest,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ALEXA_SKILL_ENDPOINT } from '@lib/alexa-skill';
+import { ALEXA_SKILL_ENDPOINT } from '@lib/alexa-protocol';
 import { counter, METRICS_REGISTRY } from '@lib/metrics';
 import { NOOP_TRACING, type TraceSpan, TRACING, type Tracing } from '@lib/tracing';
 import type { FastifyRequest } from 'fastify';

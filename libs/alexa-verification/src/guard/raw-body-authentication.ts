@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, HttpAdapterHost, Reflector } from '@nestjs/core';
-import { ALEXA_SKILL_ENDPOINT } from '@lib/alexa-skill';
+import { ALEXA_SKILL_ENDPOINT } from '@lib/alexa-protocol';
 import { checkRawBodyBeforeParsing } from '@lib/service-runtime';
 import { VERIFICATION_SETTINGS } from '../alexa-verification.constants';
 import type { VerificationSettings } from '../verification-settings';

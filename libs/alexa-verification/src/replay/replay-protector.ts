@@ -1,4 +1,4 @@
-import { isSkillEvent } from '@lib/alexa-skill';
+import { isSkillEvent } from '@lib/alexa-protocol';
 import type { StateKeys, StateStore } from '@lib/state-store';
 import type { Clock } from '../clock/clock.interface';
 import { VerificationFailure } from '../verification-failure';

@@ -1,3 +1,4 @@
+import { readEnvelope } from '@lib/alexa-protocol';
 import type { VerificationFailure } from '../verification-failure';
 import { SkillIdValidator } from './skill-id-validator';
 
@@ -7,14 +8,14 @@ const OTHER = 'amzn1.ask.skill.22222222-2222-4222-8222-222222222222';
 const envelope = (context?: string, session?: string): object => ({
   ...(context !== undefined && { context: { System: { application: { applicationId: context } } } }),
   ...(session !== undefined && { session: { application: { applicationId: session } } }),
-  request: { type: 'LaunchRequest' },
+  request: { type: 'LaunchRequest', requestId: 'r' },
 });
 
 describe('SkillIdValidator', () => {
   const validator = new SkillIdValidator([SKILL, OTHER]);
   const outcome = (body: object, v = validator): string => {
     try {
-      v.check(body);
+      v.check(readEnvelope(body).facts?.skillId);
       return 'accepted';
     } catch (error) {
       return `${(error as VerificationFailure).check}: ${(error as VerificationFailure).reason}`;

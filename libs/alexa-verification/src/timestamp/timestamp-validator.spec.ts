@@ -1,3 +1,4 @@
+import { readEnvelope } from '@lib/alexa-protocol';
 import { PinnedClock } from '../../../../test/support/signing/pinned-clock';
 import type { VerificationFailure } from '../verification-failure';
 import { TimestampValidator } from './timestamp-validator';
@@ -8,7 +9,8 @@ describe('TimestampValidator', () => {
   const at = (offsetSeconds: number): string => clock.date(offsetSeconds * 1000).toISOString();
   const outcome = (timestamp: unknown, type = 'LaunchRequest'): string => {
     try {
-      validator.check(timestamp, type);
+      // Through the envelope reader: a timestamp of another JSON type reaches the validator as absent.
+      validator.check(readEnvelope({ request: { type, requestId: 'r', timestamp } }).facts?.timestamp, type);
       return 'accepted';
     } catch (error) {
       return (error as VerificationFailure).check;

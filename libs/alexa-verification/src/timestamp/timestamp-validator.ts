@@ -1,4 +1,4 @@
-import { isSkillEvent } from '@lib/alexa-skill';
+import { isSkillEvent } from '@lib/alexa-protocol';
 import type { Clock } from '../clock/clock.interface';
 import { VerificationFailure } from '../verification-failure';
 
@@ -30,8 +30,8 @@ export class TimestampValidator {
   }
 
   /** Returns the parsed timestamp (epoch ms); throws a `timestamp` {@link VerificationFailure}. */
-  check(timestamp: unknown, requestType: string): number {
-    const at = typeof timestamp === 'string' ? Date.parse(timestamp) : NaN;
+  check(timestamp: string | undefined, requestType: string): number {
+    const at = timestamp === undefined ? NaN : Date.parse(timestamp);
     if (Number.isNaN(at)) throw new VerificationFailure('timestamp', 'request.timestamp does not parse');
     const age = this.clock.now() - at;
     if (age > this.maxAgeMs(requestType)) throw new VerificationFailure('timestamp', 'request is too old');

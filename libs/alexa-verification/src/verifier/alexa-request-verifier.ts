@@ -1,3 +1,4 @@
+import { readEnvelope } from '@lib/alexa-protocol';
 import type { IncomingHttpHeaders } from 'node:http';
 import { CertificateCache, type CertificateLookup } from '../certificate-cache/certificate-cache';
 import {
@@ -40,13 +41,6 @@ export interface AlexaRequestVerifierParts {
   readonly skillIdValidator: SkillIdValidator;
   /** Absent when replay protection is off. */
   readonly replayProtector: ReplayProtector | undefined;
-}
-
-/** The envelope fields verification needs, read once. */
-interface EnvelopeFacts {
-  readonly type: string;
-  readonly requestId: string;
-  readonly timestamp: unknown;
 }
 
 /**
@@ -99,12 +93,16 @@ export class AlexaRequestVerifier {
     return lookup;
   }
 
-  /** The checks of an authenticated request's parsed envelope. */
+  /**
+   * The checks of an authenticated request's parsed envelope. Its facts are read here (`readEnvelope`), the
+   * first read of this body; the skill endpoint later gets the same facts for the same body.
+   */
   checkEnvelope(body: unknown): void | Promise<void> {
     const { timestampValidator, skillIdValidator, replayProtector } = this.parts;
-    const facts = readEnvelope(body);
+    const { facts, refusal } = readEnvelope(body);
+    if (facts === undefined) throw new VerificationFailure('malformed', refusal);
     const timestamp = timestampValidator.check(facts.timestamp, facts.type);
-    const skillId = skillIdValidator.check(body as object);
+    const skillId = skillIdValidator.check(facts.skillId);
 
     if (!replayProtector) return;
     return replayProtector.check(
@@ -114,23 +112,4 @@ export class AlexaRequestVerifier {
       timestamp + timestampValidator.maxAgeMs(facts.type),
     );
   }
-}
-
-function readEnvelope(body: unknown): EnvelopeFacts {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new VerificationFailure('malformed', 'body is not a JSON object');
-  }
-  const request: unknown = (body as { request?: unknown }).request;
-  if (typeof request !== 'object' || request === null) {
-    throw new VerificationFailure('malformed', 'body has no request object');
-  }
-  const { type, requestId, timestamp } = request as {
-    type?: unknown;
-    requestId?: unknown;
-    timestamp?: unknown;
-  };
-  if (typeof type !== 'string' || typeof requestId !== 'string') {
-    throw new VerificationFailure('malformed', 'request.type or request.requestId is missing');
-  }
-  return { type, requestId, timestamp };
 }

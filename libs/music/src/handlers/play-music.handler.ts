@@ -1,9 +1,13 @@
 import type { HandlerInput } from 'ask-sdk-core';
 import { getSlotValue } from 'ask-sdk-core';
 import type { Response } from 'ask-sdk-model';
-import { IntentHandler, type SkillHandler } from '@lib/alexa-skill';
+import {
+  IntentHandler,
+  ProgressiveResponseClient,
+  progressiveTargetFrom,
+  type SkillHandler,
+} from '@lib/alexa-skill';
 import { type LinkedSkillRequestContext, RequiresLinkedAccount } from '@lib/account-linking';
-import { ProgressiveResponseClient, progressiveTargetFrom } from '@lib/resilient-http';
 import { MusicApiClient, NoActiveDeviceError } from '../api';
 import { MusicHistory } from '../history/music-history';
 import { MUSIC_TEXTS } from '../texts/music.texts';
@@ -32,7 +36,7 @@ export class PlayMusicHandler implements SkillHandler {
       const ask = MUSIC_TEXTS.get(context.locale, 'askQuery');
       return input.responseBuilder.speak(ask).reprompt(ask).getResponse();
     }
-    const target = progressiveTargetFrom(context.envelope, context.deadline);
+    const target = progressiveTargetFrom(context.facts, context.deadline);
     const { speech, started } = await this.progressive.during(
       target,
       MUSIC_TEXTS.get(context.locale, 'oneMoment'),

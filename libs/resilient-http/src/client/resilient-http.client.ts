@@ -26,7 +26,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Registry } from 'prom-client';
 import type { output as ZodOutput, ZodType } from 'zod';
-import { upstreamDnsLookup } from '../dns/upstream-dns-lookup';
+import { upstreamDnsLookup } from '@lib/service-runtime';
 import {
   AccessForbiddenError,
   AccessTokenRejectedError,

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { METRICS_REGISTRY } from '@lib/metrics';
+import { ResilientHttpClient } from '@lib/resilient-http';
 import { TRACING, type Tracing } from '@lib/tracing';
 import type { Registry } from 'prom-client';
-import { ResilientHttpClient } from '../client';
 import { ALEXA_DIRECTIVES_PROVIDER } from './progressive-response.constants';
 import { ProgressiveResponseClient } from './progressive-response.client';
 import {

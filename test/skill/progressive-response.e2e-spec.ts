@@ -2,12 +2,13 @@ import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { TestingModule } from '@nestjs/testing';
 import { METRICS_REGISTRY, MetricsModule } from '@lib/metrics';
+import { readEnvelope } from '@lib/alexa-protocol';
 import {
   ProgressiveResponseClient,
   ProgressiveResponseModule,
   progressiveTargetFrom,
-} from '@lib/resilient-http';
-import type { ProgressiveResponseTarget } from '@lib/resilient-http';
+} from '@lib/alexa-skill';
+import type { ProgressiveResponseTarget } from '@lib/alexa-skill';
 import type { Registry } from 'prom-client';
 import { startFakeMusicApi } from '../../tools/fake-music-api.ts';
 import type { FakeMusicApi } from '../../tools/fake-music-api.ts';
@@ -30,10 +31,11 @@ describe('ProgressiveResponseClient against a local directive endpoint', () => {
       ],
     }).compile();
     progressive = moduleRef.get(ProgressiveResponseClient);
-    target = progressiveTargetFrom({
+    const { facts } = readEnvelope({
       request: { type: 'IntentRequest', requestId: 'amzn1.echo-api.request.42' },
       context: { System: { apiEndpoint: fake.url, apiAccessToken: 'alexa-api-token' } },
-    })!;
+    });
+    target = progressiveTargetFrom(facts!)!;
   });
   afterAll(async () => {
     await moduleRef.close();

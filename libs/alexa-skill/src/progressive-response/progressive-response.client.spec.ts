@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { ResilientHttpClient } from '../client';
-import { UpstreamUnavailableError } from '../errors';
+import { type ResilientHttpClient, UpstreamUnavailableError } from '@lib/resilient-http';
 import { ProgressiveResponseClient, progressiveTargetFrom } from './progressive-response.client';
 import type { ProgressiveResponseTarget } from './progressive-response.client';
 
@@ -100,11 +99,14 @@ describe('ProgressiveResponseClient', () => {
     expect(request).not.toHaveBeenCalled();
   });
 
-  it('refuses the any-endpoint override in production', () => {
+  it('refuses the any-endpoint override in production, and where no environment is given', () => {
     const http = { request } as unknown as ResilientHttpClient;
     expect(
       () => new ProgressiveResponseClient(http, { allowAnyEndpoint: true, environment: 'production' }),
     ).toThrow(/refused in production/);
+    expect(() => new ProgressiveResponseClient(http, { allowAnyEndpoint: true })).toThrow(
+      /refused in production/,
+    );
     expect(
       () => new ProgressiveResponseClient(http, { allowAnyEndpoint: true, environment: 'test' }),
     ).not.toThrow();
@@ -112,13 +114,15 @@ describe('ProgressiveResponseClient', () => {
 });
 
 describe('progressiveTargetFrom', () => {
-  const envelope = (type: string) => ({
-    request: { type, requestId: 'req-1' },
-    context: { System: { apiEndpoint: 'https://api.amazonalexa.com', apiAccessToken: 'tok' } },
+  const facts = (type: string) => ({
+    type,
+    requestId: 'req-1',
+    apiEndpoint: 'https://api.amazonalexa.com',
+    apiAccessToken: 'tok',
   });
 
   it.each(['LaunchRequest', 'IntentRequest'])('targets a %s', (type) => {
-    expect(progressiveTargetFrom(envelope(type), 123)).toEqual({
+    expect(progressiveTargetFrom(facts(type), 123)).toEqual({
       apiEndpoint: 'https://api.amazonalexa.com',
       apiAccessToken: 'tok',
       requestId: 'req-1',
@@ -129,11 +133,18 @@ describe('progressiveTargetFrom', () => {
   it.each(['SessionEndedRequest', 'AlexaSkillEvent.SkillEnabled', 'CanFulfillIntentRequest'])(
     'has no target for a %s',
     (type) => {
-      expect(progressiveTargetFrom(envelope(type))).toBeUndefined();
+      expect(progressiveTargetFrom(facts(type))).toBeUndefined();
     },
   );
 
   it('has no target without an endpoint or token', () => {
-    expect(progressiveTargetFrom({ request: { type: 'IntentRequest', requestId: 'r' } })).toBeUndefined();
+    const facts = {
+      type: 'IntentRequest',
+      requestId: 'r',
+      apiEndpoint: undefined,
+      apiAccessToken: undefined,
+    };
+    expect(progressiveTargetFrom(facts)).toBeUndefined();
+    expect(progressiveTargetFrom({ ...facts, apiEndpoint: 'https://api.amazonalexa.com' })).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import type { ResilientClientOptions } from '../resilient-http-options.interface';
+import type { ResilientClientOptions } from '@lib/resilient-http';
 
 export interface ProgressiveResponseOptions {
   /** How long the work may run before the user hears the interim speech. @default 1000 */
@@ -9,7 +9,10 @@ export interface ProgressiveResponseOptions {
    * @default false
    */
   allowAnyEndpoint?: boolean;
-  /** Environment name checked against `production`. @default process.env.NODE_ENV */
+  /**
+   * The deployment's environment (`NODE_ENV` from the validated configuration), checked against `production`.
+   * @default 'production'
+   */
   environment?: string;
   /**
    * Settings of the `alexa-directives` client. The directive must arrive before the final answer, so the

@@ -1,11 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
+import type { EnvelopeFacts } from '@lib/alexa-protocol';
+import type { ResilientHttpClient } from '@lib/resilient-http';
 import { NOOP_TRACING, type TraceSpan, type Tracing } from '@lib/tracing';
-import type { ResilientHttpClient } from '../client';
 import { checkApiEndpoint } from './alexa-api-endpoint';
 import type { ProgressiveResponseOptions } from './progressive-response-options.interface';
 
-/** Where and for which request a progressive response is sent; all of it comes from the request envelope. */
+/** Where and for which request a progressive response is sent; all of it comes from the request's facts. */
 export interface ProgressiveResponseTarget {
   /** `context.System.apiEndpoint`, e.g. `https://api.eu.amazonalexa.com`. */
   apiEndpoint: string;
@@ -17,11 +18,11 @@ export interface ProgressiveResponseTarget {
   deadline?: number;
 }
 
-/** The envelope fields read by {@link progressiveTargetFrom}; ask-sdk's `RequestEnvelope` fits. */
-export interface ProgressiveResponseEnvelope {
-  request?: { type?: string; requestId?: string };
-  context?: { System?: { apiEndpoint?: string; apiAccessToken?: string } };
-}
+/** The envelope facts read by {@link progressiveTargetFrom} (`SkillRequestContext.facts` fits). */
+export type ProgressiveResponseFacts = Pick<
+  EnvelopeFacts,
+  'type' | 'requestId' | 'apiEndpoint' | 'apiAccessToken'
+>;
 
 /** The span of one progressive response; the directive call's `upstream.call` span is its child. */
 const PROGRESSIVE_RESPONSE_SPAN = 'alexa.progressive_response';
@@ -35,19 +36,13 @@ const PROGRESSIVE_REQUEST_TYPES: ReadonlySet<string> = new Set(['LaunchRequest',
  * Intent requests may) or lacks the endpoint, token or request ID.
  */
 export function progressiveTargetFrom(
-  envelope: ProgressiveResponseEnvelope,
+  facts: ProgressiveResponseFacts,
   deadline?: number,
 ): ProgressiveResponseTarget | undefined {
-  const request = envelope.request;
-  const system = envelope.context?.System;
-  if (request?.type === undefined || !PROGRESSIVE_REQUEST_TYPES.has(request.type)) return undefined;
-  if (!system?.apiEndpoint || !system.apiAccessToken || !request.requestId) return undefined;
-  return {
-    apiEndpoint: system.apiEndpoint,
-    apiAccessToken: system.apiAccessToken,
-    requestId: request.requestId,
-    deadline,
-  };
+  const { type, requestId, apiEndpoint, apiAccessToken } = facts;
+  if (!PROGRESSIVE_REQUEST_TYPES.has(type)) return undefined;
+  if (!apiEndpoint || !apiAccessToken || !requestId) return undefined;
+  return { apiEndpoint, apiAccessToken, requestId, deadline };
 }
 
 /**
@@ -73,7 +68,7 @@ export class ProgressiveResponseClient implements OnApplicationShutdown {
     this.tracing = tracing;
     this.delayMs = options.delayMs ?? 1000;
     this.allowAnyEndpoint = options.allowAnyEndpoint ?? false;
-    if (this.allowAnyEndpoint && (options.environment ?? process.env.NODE_ENV) === 'production') {
+    if (this.allowAnyEndpoint && (options.environment ?? 'production') === 'production') {
       throw new Error('ProgressiveResponse: allowAnyEndpoint is refused in production');
     }
   }

@@ -7,9 +7,11 @@ export const SKILL_EVENT_TYPES = [
   'AlexaSkillEvent.SkillAccountLinked',
 ] as const;
 
+export type SkillEventType = (typeof SKILL_EVENT_TYPES)[number];
+
 const SKILL_EVENTS: ReadonlySet<string> = new Set(SKILL_EVENT_TYPES);
 
-export function isSkillEvent(requestType: string): boolean {
+export function isSkillEvent(requestType: string): requestType is SkillEventType {
   return SKILL_EVENTS.has(requestType);
 }
 
@@ -29,5 +31,8 @@ export const KNOWN_REQUEST_TYPES: ReadonlySet<string> = new Set([
   ...SKILL_EVENT_TYPES,
 ]);
 
-/** How long Amazon redelivers a skill event that got no 200 (its timestamp stays the original one). */
+/**
+ * How long Amazon redelivers a skill event that got no 200 (its timestamp stays the original one): one hour,
+ * the age Amazon's SDKs accept for skill events.
+ */
 export const SKILL_EVENT_REDELIVERY_WINDOW_MS = 60 * 60 * 1000;
