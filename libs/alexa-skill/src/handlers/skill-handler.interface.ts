@@ -38,7 +38,8 @@ export interface SkillHandlerTarget {
 /**
  * A class decorated with `@SkillHandlerGuard`: runs after the interceptors and before every handler.
  * Returning a response answers the request without running the handler (e.g. a LinkAccount card);
- * returning undefined lets the handler run. Guards may enrich the context (e.g. the verified token).
+ * returning undefined lets the handler run. A guard adds to the context only through one typed step,
+ * `acceptAccessToken` (the account-linking guard hands over the checked token); the facts are read-only.
  */
 export interface SkillHandlerGuardInterface {
   check(
