@@ -269,6 +269,38 @@ describe('account linking (real app, real upstream)', () => {
     });
   });
 
+  describe('a handler that reads the token without requiring linking', () => {
+    it('fails loudly, even for a linked user: the apology, an error log naming the handler and the missing decorator', async () => {
+      const seenBefore = probe.seen.length;
+      const changed = await during(async () => {
+        const res = await t.alexa(alexaRequest().intent('ForgotTheDecoratorIntent').linked(TOKENS.open));
+        expect(res.statusCode).toBe(200);
+        expect(res.json().response).toEqual({
+          outputSpeech: {
+            type: 'SSML',
+            ssml: '<speak>Sorry, something went wrong. Please try again later.</speak>',
+          },
+          shouldEndSession: true,
+        });
+      });
+      expect(probe.seen).toHaveLength(seenBefore);
+      const failure = t.logs
+        .entries()
+        .find(
+          (entry) =>
+            entry.msg === 'skill handler failed' && entry.handler === 'ForgotTheDecoratorIntentHandler',
+        );
+      expect((failure?.err as { message?: string } | undefined)?.message).toBe(
+        'ForgotTheDecoratorIntentHandler calls context.requireAccessToken() but is not marked ' +
+          '@RequiresLinkedAccount() (from @lib/account-linking, whose module must be imported): add the ' +
+          'decorator, so that an unlinked user gets the link card instead of this error',
+      );
+      expect(
+        changed('alexa_requests_total', { intent: 'ForgotTheDecoratorIntent', outcome: 'handler_error' }),
+      ).toBe(1);
+    });
+  });
+
   describe('skill events', () => {
     const cases = [
       ['AlexaSkillEvent.SkillAccountLinked', 'linked', { accessToken: TOKENS.fromEvent }],

@@ -3,7 +3,6 @@ import { OnEvent } from '@nestjs/event-emitter';
 import {
   ACCOUNT_LINKING_EVENTS,
   type AccountLinkingEvent,
-  type LinkedSkillRequestContext,
   RequiresLinkedAccount,
 } from '@lib/account-linking';
 import { escapeSsml, IntentHandler, type SkillHandler, type SkillRequestContext } from '@lib/alexa-skill';
@@ -39,10 +38,11 @@ export class WhoAmIIntentHandler implements SkillHandler {
     @Inject(UPSTREAM_URL) private readonly upstreamUrl: string,
   ) {}
 
-  async handle(input: HandlerInput, context: LinkedSkillRequestContext): Promise<Response> {
-    this.probe.record(WhoAmIIntentHandler.name, context.accessToken);
+  async handle(input: HandlerInput, context: SkillRequestContext): Promise<Response> {
+    const token = context.requireAccessToken();
+    this.probe.record(WhoAmIIntentHandler.name, token);
     const res = await fetch(`${this.upstreamUrl}/me`, {
-      headers: { authorization: `Bearer ${context.accessToken}` },
+      headers: { authorization: `Bearer ${token}` },
     });
     if (res.status === 401) throw new AccessTokenRejectedError('profile', 'me');
     if (res.status === 403) throw new AccessForbiddenError('profile', 'me');
@@ -67,9 +67,9 @@ const profileSchema = z.object({ name: z.string() });
 export class ProfileViaClientIntentHandler implements SkillHandler {
   constructor(@InjectResilientClient(PROFILE_API) private readonly http: ResilientHttpClient) {}
 
-  async handle(input: HandlerInput, context: LinkedSkillRequestContext): Promise<Response> {
+  async handle(input: HandlerInput, context: SkillRequestContext): Promise<Response> {
     const profile = await this.http.getJson('me', '/me', profileSchema, {
-      accessToken: context.accessToken,
+      accessToken: context.requireAccessToken(),
       deadline: context.deadline,
       onTokenAnswer: context.onTokenAnswer,
     });
@@ -83,8 +83,8 @@ export class PlaylistsIntentHandler implements SkillHandler {
   constructor(private readonly probe: TokenProbe) {}
 
   @RequiresLinkedAccount()
-  handle(input: HandlerInput, context: LinkedSkillRequestContext): Response {
-    this.probe.record(PlaylistsIntentHandler.name, context.accessToken);
+  handle(input: HandlerInput, context: SkillRequestContext): Response {
+    this.probe.record(PlaylistsIntentHandler.name, context.requireAccessToken());
     return input.responseBuilder.speak('You have two playlists.').getResponse();
   }
 }
@@ -99,6 +99,17 @@ export class GreetIntentHandler implements SkillHandler {
     return input.responseBuilder
       .speak(context.accessToken ? 'Welcome back!' : 'Hello, stranger!')
       .getResponse();
+  }
+}
+
+/** Reads the token it may not count on: it forgot `@RequiresLinkedAccount()`. */
+@IntentHandler('ForgotTheDecoratorIntent')
+export class ForgotTheDecoratorIntentHandler implements SkillHandler {
+  constructor(private readonly probe: TokenProbe) {}
+
+  handle(input: HandlerInput, context: SkillRequestContext): Response {
+    this.probe.record(ForgotTheDecoratorIntentHandler.name, context.requireAccessToken());
+    return input.responseBuilder.speak('This should never be said.').getResponse();
   }
 }
 
@@ -138,6 +149,7 @@ const intentHandlers = [
   ProfileViaClientIntentHandler,
   PlaylistsIntentHandler,
   GreetIntentHandler,
+  ForgotTheDecoratorIntentHandler,
 ];
 const listeners = [LinkingEventsListener];
 const services = [TokenProbe];

@@ -19,7 +19,8 @@ export type {
   SkillHandlerGuardInterface,
   SkillHandlerTarget,
 } from './handlers/skill-handler.interface';
-export { SkillRequestContext } from './handlers/skill-request-context';
+export { AccessTokenNotRequiredError, SkillRequestContext } from './handlers/skill-request-context';
+export type { AcceptedAccessToken } from './handlers/skill-request-context';
 export { AlexaSkillService, NoSkillHandlerError } from './skill/alexa-skill.service';
 export type { SkillInvocationReport } from './skill/alexa-skill.service';
 export { AttributesTooLargeError, MAX_ATTRIBUTES_BYTES } from './state';

@@ -73,6 +73,7 @@ describe('AccountLinkingGuard', () => {
     const { answer, context } = run(ProtectedHandler, 'tok-123');
     expect(answer).toBeUndefined();
     expect(context.accessToken).toBe('tok-123');
+    expect(context.requireAccessToken()).toBe('tok-123');
     expect(
       await value('alexa_account_link_checks_total', { handler: 'ProtectedHandler', result: 'linked' }),
     ).toBe(1);
@@ -112,7 +113,12 @@ describe('AccountLinkingGuard', () => {
 
   it('gives open handlers the token when present, without counting them in the funnel', async () => {
     const { run, value } = setUp();
-    expect(run(OpenHandler, 'tok-9').context.accessToken).toBe('tok-9');
+    const linked = run(OpenHandler, 'tok-9').context;
+    expect(linked.accessToken).toBe('tok-9');
+    // An open handler may use the token, but cannot count on it: requireAccessToken() is for protected ones.
+    expect(() => linked.requireAccessToken()).toThrow(
+      /@RequiresLinkedAccount\(\) \(from @lib\/account-linking/,
+    );
     const unlinked = run(OpenHandler, undefined);
     expect(unlinked.answer).toBeUndefined();
     expect(unlinked.context.accessToken).toBeUndefined();

@@ -20,9 +20,10 @@ type HandlerClass = SkillHandlerTarget['handlerClass'];
 
 /**
  * Stands before every skill handler. Checks the access token the envelope carries (`facts.accessToken`) and
- * hands a usable one to every handler with `context.acceptAccessToken` (personalisation), and answers for a `@RequiresLinkedAccount()` handler that has no usable token:
- * LinkAccount card, spoken hint in the request's locale, session ended, HTTP 200 as Alexa expects (an empty
- * answer where Alexa allows no speech, e.g. AudioPlayer requests).
+ * hands a usable one to every handler with `context.acceptAccessToken` (personalisation; a
+ * `@RequiresLinkedAccount()` handler reads it with `context.requireAccessToken()`), and answers for a protected
+ * handler that has no usable token: LinkAccount card, spoken hint in the request's locale, session ended, HTTP
+ * 200 as Alexa expects (an empty answer where Alexa allows no speech, e.g. AudioPlayer requests).
  * Only protected handlers are counted in the funnel metrics: the link rate is about them.
  * Ordered early so that later guards already see the token.
  */
@@ -68,7 +69,10 @@ export class AccountLinkingGuard implements SkillHandlerGuardInterface, OnApplic
 
     this.metrics.check(target.handlerName, reading.status);
     if (reading.status === 'linked') {
-      context.acceptAccessToken(reading.token, this.verdictCounter(target.handlerName));
+      context.acceptAccessToken(reading.token, {
+        onTokenAnswer: this.verdictCounter(target.handlerName),
+        required: true,
+      });
       return undefined;
     }
 

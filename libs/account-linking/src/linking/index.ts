@@ -1,5 +1,4 @@
 export { AccountLinkingGuard } from './account-linking.guard';
 export { LinkAccountAnswers } from './link-account.answers';
-export type { LinkedSkillRequestContext } from './linked-request-context';
 export { linkRequirementOf, RequiresLinkedAccount } from './requires-linked-account.decorator';
 export type { LinkRequirement, RequiresLinkedAccountOptions } from './requires-linked-account.decorator';

@@ -1,5 +1,32 @@
 import type { EnvelopeFacts, RequestEnvelope } from '@lib/alexa-protocol';
 
+/** What a handler guard says about the token it hands over with `acceptAccessToken`. */
+export interface AcceptedAccessToken {
+  /** Told the status of each upstream answer to a call made with the token (the account-linking funnel). */
+  onTokenAnswer?: (status: number) => void;
+  /**
+   * The handler requires a linked account (`@RequiresLinkedAccount()`): `requireAccessToken()` returns the
+   * token. @default false
+   */
+  required?: boolean;
+}
+
+/**
+ * A handler asked for the token it cannot be sure of: it reads `requireAccessToken()` but is not marked
+ * `@RequiresLinkedAccount()`, so an unlinked user would reach it without a token. A programming error, thrown
+ * whether or not this request carries a token, so the handler's first test fails.
+ */
+export class AccessTokenNotRequiredError extends Error {
+  constructor(readonly handlerName: string) {
+    super(
+      `${handlerName} calls context.requireAccessToken() but is not marked @RequiresLinkedAccount() ` +
+        '(from @lib/account-linking, whose module must be imported): add the decorator, so that an ' +
+        'unlinked user gets the link card instead of this error',
+    );
+    this.name = 'AccessTokenNotRequiredError';
+  }
+}
+
 /** Default locale when the envelope names none: the built-in and domain texts fall back to it. */
 const DEFAULT_LOCALE = 'en-US';
 
@@ -26,6 +53,7 @@ export class SkillRequestContext {
   failed = false;
   private checkedToken: string | undefined = undefined;
   private tokenAnswerListener: ((status: number) => void) | undefined = undefined;
+  private tokenRequired = false;
 
   constructor(
     /** The parsed body, for what the facts do not carry (slots, session attributes). */
@@ -52,6 +80,15 @@ export class SkillRequestContext {
   }
 
   /**
+   * The checked token of a handler marked `@RequiresLinkedAccount()`: the guard lets such a handler run only
+   * with one, so this is always a string there. Anywhere else it throws {@link AccessTokenNotRequiredError}.
+   */
+  requireAccessToken(): string {
+    if (this.tokenRequired && this.checkedToken !== undefined) return this.checkedToken;
+    throw new AccessTokenNotRequiredError(this.handlerName);
+  }
+
+  /**
    * Told the status of an upstream's answer to a call made with `accessToken`: the resilient HTTP clients call
    * it when the context is passed as their call options.
    */
@@ -64,9 +101,10 @@ export class SkillRequestContext {
    * usable token to the handlers, with what to tell about the upstream's answers to it (the account-linking
    * funnel counts whether the token worked).
    */
-  acceptAccessToken(token: string, onTokenAnswer?: (status: number) => void): void {
+  acceptAccessToken(token: string, accepted: AcceptedAccessToken = {}): void {
     this.checkedToken = token;
-    this.tokenAnswerListener = onTokenAnswer;
+    this.tokenAnswerListener = accepted.onTokenAnswer;
+    this.tokenRequired = accepted.required ?? false;
   }
 
   /** Milliseconds left until the deadline (never negative). */

@@ -1,7 +1,7 @@
 import type { HandlerInput } from 'ask-sdk-core';
 import type { Response } from 'ask-sdk-model';
-import { RequestHandler, type SkillHandler } from '@lib/alexa-skill';
-import { type LinkedSkillRequestContext, RequiresLinkedAccount } from '@lib/account-linking';
+import { RequestHandler, type SkillHandler, type SkillRequestContext } from '@lib/alexa-skill';
+import { RequiresLinkedAccount } from '@lib/account-linking';
 import { MusicApiClient } from '../api';
 import { MUSIC_TEXTS } from '../texts/music.texts';
 
@@ -11,8 +11,8 @@ import { MUSIC_TEXTS } from '../texts/music.texts';
 export class MusicLaunchHandler implements SkillHandler {
   constructor(private readonly music: MusicApiClient) {}
 
-  async handle(input: HandlerInput, context: LinkedSkillRequestContext): Promise<Response> {
-    const user = await this.music.me(context.accessToken, context);
+  async handle(input: HandlerInput, context: SkillRequestContext): Promise<Response> {
+    const user = await this.music.me(context.requireAccessToken(), context);
     const greeting = user.displayName
       ? MUSIC_TEXTS.get(context.locale, 'greeting', { name: user.displayName })
       : MUSIC_TEXTS.get(context.locale, 'greetingNoName');

@@ -1,7 +1,7 @@
 import type { HandlerInput } from 'ask-sdk-core';
 import type { Response } from 'ask-sdk-model';
-import { IntentHandler, type SkillHandler } from '@lib/alexa-skill';
-import { type LinkedSkillRequestContext, RequiresLinkedAccount } from '@lib/account-linking';
+import { IntentHandler, type SkillHandler, type SkillRequestContext } from '@lib/alexa-skill';
+import { RequiresLinkedAccount } from '@lib/account-linking';
 import { MusicApiClient, NoActiveDeviceError } from '../api';
 import { MUSIC_TEXTS } from '../texts/music.texts';
 
@@ -11,9 +11,9 @@ import { MUSIC_TEXTS } from '../texts/music.texts';
 export class PauseHandler implements SkillHandler {
   constructor(private readonly music: MusicApiClient) {}
 
-  async handle(input: HandlerInput, context: LinkedSkillRequestContext): Promise<Response> {
+  async handle(input: HandlerInput, context: SkillRequestContext): Promise<Response> {
     try {
-      await this.music.pause(context.accessToken, context);
+      await this.music.pause(context.requireAccessToken(), context);
       return input.responseBuilder
         .speak(MUSIC_TEXTS.get(context.locale, 'paused'))
         .withShouldEndSession(true)

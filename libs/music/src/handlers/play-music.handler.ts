@@ -6,8 +6,9 @@ import {
   ProgressiveResponseClient,
   progressiveTargetFrom,
   type SkillHandler,
+  type SkillRequestContext,
 } from '@lib/alexa-skill';
-import { type LinkedSkillRequestContext, RequiresLinkedAccount } from '@lib/account-linking';
+import { RequiresLinkedAccount } from '@lib/account-linking';
 import { MusicApiClient, NoActiveDeviceError } from '../api';
 import { MusicHistory } from '../history/music-history';
 import { MUSIC_TEXTS } from '../texts/music.texts';
@@ -28,7 +29,7 @@ export class PlayMusicHandler implements SkillHandler {
     private readonly progressive: ProgressiveResponseClient,
   ) {}
 
-  async handle(input: HandlerInput, context: LinkedSkillRequestContext): Promise<Response> {
+  async handle(input: HandlerInput, context: SkillRequestContext): Promise<Response> {
     const history = new MusicHistory(input.attributesManager);
     const spoken = getSlotValue(context.envelope, 'query')?.trim().slice(0, MAX_QUERY_LENGTH);
     const query = spoken || (await history.lastQuery());
@@ -47,10 +48,10 @@ export class PlayMusicHandler implements SkillHandler {
   }
 
   private async play(
-    context: LinkedSkillRequestContext,
+    context: SkillRequestContext,
     query: string,
   ): Promise<{ speech: string; started: boolean }> {
-    const token = context.accessToken;
+    const token = context.requireAccessToken();
     const results = await this.music.search(token, query, context);
     const artist = results.artists.at(0);
     const track = results.tracks.at(0);

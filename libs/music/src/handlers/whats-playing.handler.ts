@@ -1,7 +1,7 @@
 import type { HandlerInput } from 'ask-sdk-core';
 import type { Response } from 'ask-sdk-model';
-import { IntentHandler, type SkillHandler } from '@lib/alexa-skill';
-import { type LinkedSkillRequestContext, RequiresLinkedAccount } from '@lib/account-linking';
+import { IntentHandler, type SkillHandler, type SkillRequestContext } from '@lib/alexa-skill';
+import { RequiresLinkedAccount } from '@lib/account-linking';
 import { MusicApiClient } from '../api';
 import { MUSIC_TEXTS } from '../texts/music.texts';
 
@@ -11,8 +11,8 @@ import { MUSIC_TEXTS } from '../texts/music.texts';
 export class WhatsPlayingHandler implements SkillHandler {
   constructor(private readonly music: MusicApiClient) {}
 
-  async handle(input: HandlerInput, context: LinkedSkillRequestContext): Promise<Response> {
-    const playing = await this.music.currentlyPlaying(context.accessToken, context);
+  async handle(input: HandlerInput, context: SkillRequestContext): Promise<Response> {
+    const playing = await this.music.currentlyPlaying(context.requireAccessToken(), context);
     const track = playing?.track;
     const speech = track
       ? MUSIC_TEXTS.get(context.locale, playing?.isPlaying ? 'nowPlaying' : 'nowPaused', {
