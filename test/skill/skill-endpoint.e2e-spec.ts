@@ -72,10 +72,28 @@ describe('the skill endpoint (POST /alexa)', () => {
     expect(interceptor.count).toBe(before + 1);
   });
 
-  it('answers AMAZON.HelpIntent with help and keeps the session open', async () => {
+  it("answers AMAZON.HelpIntent with the music module's help line, then the core's, and keeps the session open", async () => {
     const body = (await t.alexa(alexaRequest().intent('AMAZON.HelpIntent'))).json();
-    expect(body.response.outputSpeech.ssml).toContain('You can ask me to play music');
-    expect(body.response.shouldEndSession).toBe(false);
+    expect(body.response).toEqual({
+      outputSpeech: {
+        type: 'SSML',
+        ssml:
+          '<speak>You can ask me to play music, or ask what is playing. ' +
+          'You can say stop at any time. What would you like to do?</speak>',
+      },
+      reprompt: { outputSpeech: { type: 'SSML', ssml: '<speak>What would you like to do?</speak>' } },
+      shouldEndSession: false,
+    });
+  });
+
+  it("speaks the music module's help line in German for de-DE and de-AT", async () => {
+    for (const locale of ['de-DE', 'de-AT']) {
+      const body = (await t.alexa(alexaRequest().intent('AMAZON.HelpIntent').locale(locale))).json();
+      expect(body.response.outputSpeech.ssml).toBe(
+        '<speak>Du kannst mich bitten, Musik zu spielen, oder fragen, was gerade läuft. ' +
+          'Du kannst jederzeit Stopp sagen. Was möchtest du tun?</speak>',
+      );
+    }
   });
 
   it.each(['AMAZON.StopIntent', 'AMAZON.CancelIntent'])(

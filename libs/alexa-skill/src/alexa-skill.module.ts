@@ -17,6 +17,11 @@ import {
 import type { AlexaSkillModuleExtras, AlexaSkillModuleOptions } from './alexa-skill-options.interface';
 import { BUILT_IN_HANDLERS } from './built-in/built-in.handlers';
 import { BUILT_IN_TEXTS } from './built-in/built-in.texts';
+import {
+  SkillContributionModule,
+  SkillContributions,
+  type SkillContributionOptions,
+} from './built-in/skill-contributions';
 import { SkillHandlerRegistry } from './handlers/skill-handler.registry';
 import { SkillRequestMetrics } from './metrics/skill-request.metrics';
 import { AlexaSkillService } from './skill/alexa-skill.service';
@@ -24,7 +29,13 @@ import { createSkillEndpointController } from './skill-endpoint/skill-endpoint.c
 import { SkillEndpointHooks } from './skill-endpoint/skill-endpoint.hooks';
 import { SkillEventDedupe, StatePersistenceAdapter } from './state';
 
-const services = [SkillHandlerRegistry, SkillRequestMetrics, AlexaSkillService, SkillEndpointHooks];
+const services = [
+  SkillHandlerRegistry,
+  SkillRequestMetrics,
+  AlexaSkillService,
+  SkillEndpointHooks,
+  SkillContributions,
+];
 
 /** Shared state: skill events handled once across pods, per-user persistent attributes. */
 const state = [
@@ -67,6 +78,15 @@ const state = [
 export class AlexaSkillModule extends AlexaSkillConfigurableModule {
   static override forRoot(options: typeof ALEXA_SKILL_OPTIONS_TYPE): DynamicModule {
     return AlexaSkillModule.withEndpoint(super.forRoot(options), options);
+  }
+
+  /**
+   * A module's lines for the built-in answers, found at start-up: import it in the module, e.g.
+   * `AlexaSkillModule.forFeature({ help: { 'en-US': 'You can ask me to …', 'de-DE': '…' } })`. The built-in
+   * Help says every module's help line for the request's locale, then its own sentence.
+   */
+  static forFeature(contribution: SkillContributionOptions): DynamicModule {
+    return SkillContributionModule.register(contribution);
   }
 
   static override forRootAsync(options: typeof ALEXA_SKILL_ASYNC_OPTIONS_TYPE): DynamicModule {

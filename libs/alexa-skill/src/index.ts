@@ -29,6 +29,7 @@ export type { SpeechCatalog } from './speech/speech-texts';
 export { escapeSsml } from './speech/ssml';
 export { BUILT_IN_TEXTS_TOKEN } from './alexa-skill.constants';
 export type { BuiltInTextKey } from './built-in/built-in.texts';
+export type { LocalizedLine, SkillContributionOptions } from './built-in/skill-contributions';
 export {
   ALEXA_DIRECTIVES_PROVIDER,
   ProgressiveResponseClient,

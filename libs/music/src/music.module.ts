@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AlexaSkillModule } from '@lib/alexa-skill';
 import { MusicApiModule } from './api';
 import { MusicLaunchHandler } from './handlers/launch.handler';
 import { MusicUpstreamErrorHandler } from './handlers/music-upstream-error.handler';
 import { PauseHandler } from './handlers/pause.handler';
 import { PlayMusicHandler } from './handlers/play-music.handler';
 import { WhatsPlayingHandler } from './handlers/whats-playing.handler';
+import { MUSIC_HELP } from './texts/music.texts';
 
 const requestHandlers = [MusicLaunchHandler];
 const intentHandlers = [WhatsPlayingHandler, PlayMusicHandler, PauseHandler];
@@ -12,11 +14,11 @@ const errorHandlers = [MusicUpstreamErrorHandler];
 
 /**
  * The example domain module: a Spotify-like music API on behalf of the linked user. The skill core finds
- * its handlers by their decorators; the app only imports this module.
+ * its handlers by their decorators, and the built-in Help says its line; the app only imports this module.
  * Needs `ProgressiveResponseModule` (the app provides it globally) and reads `MUSIC_API_*` settings.
  */
 @Module({
-  imports: [MusicApiModule],
+  imports: [MusicApiModule, AlexaSkillModule.forFeature({ help: MUSIC_HELP })],
   providers: [...requestHandlers, ...intentHandlers, ...errorHandlers],
 })
 export class MusicModule {}

@@ -7,6 +7,7 @@ import type { SkillHandler } from '../handlers/skill-handler.interface';
 import type { SkillRequestContext } from '../handlers/skill-request-context';
 import type { SpeechTexts } from '../speech/speech-texts';
 import type { BuiltInTextKey } from './built-in.texts';
+import { SkillContributions } from './skill-contributions';
 
 // Every built-in handler is a fallback: a domain module that registers the same request type or intent
 // replaces it without any change here.
@@ -16,22 +17,44 @@ abstract class SpeakingHandler implements SkillHandler {
   abstract handle(input: HandlerInput, context: SkillRequestContext): Response;
 }
 
+/** The greeting, what the modules offer (their launch lines), and the question. */
 @RequestHandler('LaunchRequest', { fallback: true })
 export class LaunchRequestHandler extends SpeakingHandler {
+  constructor(
+    @Inject(BUILT_IN_TEXTS_TOKEN) texts: SpeechTexts<BuiltInTextKey>,
+    private readonly contributions: SkillContributions,
+  ) {
+    super(texts);
+  }
+
   handle(input: HandlerInput, context: SkillRequestContext): Response {
-    return input.responseBuilder
-      .speak(this.texts.get(context.locale, 'welcome'))
-      .reprompt(this.texts.get(context.locale, 'reprompt'))
-      .getResponse();
+    const { locale } = context;
+    const question = this.texts.get(locale, 'reprompt');
+    const speech = [
+      this.texts.get(locale, 'welcome'),
+      ...this.contributions.lines('launch', locale),
+      question,
+    ];
+    return input.responseBuilder.speak(speech.join(' ')).reprompt(question).getResponse();
   }
 }
 
+/** What each module lets the user do (their help lines), then the core's sentence. */
 @IntentHandler('AMAZON.HelpIntent', { fallback: true })
 export class HelpIntentHandler extends SpeakingHandler {
+  constructor(
+    @Inject(BUILT_IN_TEXTS_TOKEN) texts: SpeechTexts<BuiltInTextKey>,
+    private readonly contributions: SkillContributions,
+  ) {
+    super(texts);
+  }
+
   handle(input: HandlerInput, context: SkillRequestContext): Response {
+    const { locale } = context;
+    const speech = [...this.contributions.lines('help', locale), this.texts.get(locale, 'help')];
     return input.responseBuilder
-      .speak(this.texts.get(context.locale, 'help'))
-      .reprompt(this.texts.get(context.locale, 'reprompt'))
+      .speak(speech.join(' '))
+      .reprompt(this.texts.get(locale, 'reprompt'))
       .getResponse();
   }
 }

@@ -1,4 +1,10 @@
-import { SpeechTexts } from '@lib/alexa-skill';
+import { type LocalizedLine, SpeechTexts } from '@lib/alexa-skill';
+
+/** What the built-in Help says about music (`AlexaSkillModule.forFeature`), before its own sentence. */
+export const MUSIC_HELP: LocalizedLine = {
+  'en-US': 'You can ask me to play music, or ask what is playing.',
+  'de-DE': 'Du kannst mich bitten, Musik zu spielen, oder fragen, was gerade läuft.',
+};
 
 export type MusicTextKey =
   | 'greeting'
