@@ -26,6 +26,8 @@ export type { SkillInvocationReport } from './skill/alexa-skill.service';
 export { AttributesTooLargeError, MAX_ATTRIBUTES_BYTES } from './state';
 export { SpeechTexts } from './speech/speech-texts';
 export type { SpeechCatalog } from './speech/speech-texts';
+export { SpeechNumberFormats } from './speech/number-formats';
+export type { LocaleResolver } from './speech/number-formats';
 export { escapeSsml } from './speech/ssml';
 export { BUILT_IN_TEXTS_TOKEN } from './alexa-skill.constants';
 export type { BuiltInTextKey } from './built-in/built-in.texts';

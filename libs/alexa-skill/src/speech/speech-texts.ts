@@ -11,7 +11,8 @@ const PLACEHOLDER = /\{(\w+)\}/g;
  * `{placeholders}` with SSML-escaped values, so user or upstream text can never inject SSML.
  */
 export class SpeechTexts<K extends string> {
-  private readonly byLanguage = new Map<string, Readonly<Record<K, string>>>();
+  /** Language (`de`) -> the first catalog locale of that language (`de-DE`). */
+  private readonly byLanguage = new Map<string, string>();
 
   constructor(
     private readonly catalog: SpeechCatalog<K>,
@@ -20,14 +21,27 @@ export class SpeechTexts<K extends string> {
     if (!catalog[defaultLocale]) throw new Error(`speech texts lack the default locale ${defaultLocale}`);
     for (const locale of Object.keys(catalog)) {
       const language = locale.split('-')[0];
-      if (!this.byLanguage.has(language)) this.byLanguage.set(language, catalog[locale]);
+      if (!this.byLanguage.has(language)) this.byLanguage.set(language, locale);
     }
+  }
+
+  /**
+   * The catalog locale that texts for `locale` come from: exact, then language, then the default. Format
+   * numbers in it too (`SpeechNumberFormats`), so that digits and words agree.
+   */
+  resolveLocale(locale: string | undefined): string {
+    if (locale) {
+      // Own keys only: a request's locale of `constructor` or `__proto__` must not find Object's members.
+      if (Object.hasOwn(this.catalog, locale)) return locale;
+      const byLanguage = this.byLanguage.get(locale.split('-')[0]);
+      if (byLanguage) return byLanguage;
+    }
+    return this.defaultLocale;
   }
 
   /** The text for `key` in `locale`, as SSML-safe text. */
   get(locale: string | undefined, key: K, params?: Readonly<Record<string, string | number>>): string {
-    const texts = this.textsFor(locale);
-    const template = texts[key] ?? this.catalog[this.defaultLocale][key];
+    const template = this.textsFor(locale)[key] ?? this.catalog[this.defaultLocale][key];
     if (!params) return template;
     return template.replace(PLACEHOLDER, (whole, name: string) =>
       name in params ? escapeSsml(String(params[name])) : whole,
@@ -48,12 +62,6 @@ export class SpeechTexts<K extends string> {
   }
 
   private textsFor(locale: string | undefined): Readonly<Record<K, string>> {
-    if (locale) {
-      const exact = this.catalog[locale];
-      if (exact) return exact;
-      const byLanguage = this.byLanguage.get(locale.split('-')[0]);
-      if (byLanguage) return byLanguage;
-    }
-    return this.catalog[this.defaultLocale];
+    return this.catalog[this.resolveLocale(locale)];
   }
 }
