@@ -65,6 +65,19 @@ describe('the skill endpoint (POST /alexa)', () => {
     });
   });
 
+  it('lets a handler read the ID entity resolution matched a slot to, and see a value that matched none', async () => {
+    const matched = await t.alexa(
+      alexaRequest().intent('GenreIntent', {
+        genre: { value: 'heavy metal', resolved: { id: 'METAL', name: 'metal' }, type: 'GENRE' },
+      }),
+    );
+    expect(matched.json().response.outputSpeech.ssml).toBe('<speak>Genre METAL.</speak>');
+    const unmatched = await t.alexa(
+      alexaRequest().intent('GenreIntent', { genre: { value: 'polka fusion', resolved: 'no-match' } }),
+    );
+    expect(unmatched.json().response.outputSpeech.ssml).toBe('<speak>No such genre.</speak>');
+  });
+
   it('runs the response interceptors that modules declare', async () => {
     const interceptor = t.app.get(CountingResponseInterceptor);
     const before = interceptor.count;

@@ -12,6 +12,7 @@ import {
   type SkillResponseInterceptorInterface,
 } from '@lib/alexa-skill';
 import { Injectable } from '@nestjs/common';
+import { resolvedSlot } from '@lib/alexa-protocol';
 
 /** A greeter the handler gets through DI, to prove handlers are ordinary Nest providers. */
 @Injectable()
@@ -31,6 +32,18 @@ export class EchoIntentHandler implements SkillHandler {
       request.type === 'IntentRequest' ? (request.intent.slots?.text?.value ?? 'nothing') : 'nothing';
     return input.responseBuilder
       .speak(escapeSsml(this.echo.echo(text)))
+      .withShouldEndSession(true)
+      .getResponse();
+  }
+}
+
+/** Speaks the ID entity resolution matched the genre slot to: handlers key on IDs, not on what was said. */
+@IntentHandler('GenreIntent')
+export class GenreIntentHandler implements SkillHandler {
+  handle(input: HandlerInput, context: SkillRequestContext): Response {
+    const genre = resolvedSlot(context.envelope, 'genre');
+    return input.responseBuilder
+      .speak(escapeSsml(genre ? `Genre ${genre.id}.` : 'No such genre.'))
       .withShouldEndSession(true)
       .getResponse();
   }
@@ -71,7 +84,7 @@ export class RawBodyProbeController {
   }
 }
 
-const intentHandlers = [EchoIntentHandler, ExplodeIntentHandler, TooLongIntentHandler];
+const intentHandlers = [EchoIntentHandler, GenreIntentHandler, ExplodeIntentHandler, TooLongIntentHandler];
 const interceptors = [CountingResponseInterceptor];
 const services = [EchoService];
 

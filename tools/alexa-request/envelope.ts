@@ -8,8 +8,21 @@ export const DEFAULT_USER_ID = 'amzn1.ask.account.DEMOUSER';
 
 type Json = Record<string, unknown>;
 
+/**
+ * A slot value with Amazon's entity resolution for a custom slot type: the spoken value matched a value of
+ * the type (`ER_SUCCESS_MATCH`, with the value's name and ID) or did not (`ER_SUCCESS_NO_MATCH`).
+ */
+export interface ResolvedSlot {
+  /** What the user said. */
+  value: string;
+  /** The matched slot type value, or `'no-match'`. */
+  resolved: { id: string; name: string } | 'no-match';
+  /** The custom slot type, the last part of the authority. @default 'SLOT_TYPE' */
+  type?: string;
+}
+
 export interface Slots {
-  [name: string]: string;
+  [name: string]: string | ResolvedSlot;
 }
 
 /** A fluent builder: `alexaRequest().intent('PlayMusicIntent', { query: 'Queen' }).linked('tok').build()`. */
@@ -24,35 +37,38 @@ export class AlexaRequestBuilder {
   private apiEndpointValue = 'https://api.amazonalexa.com';
   private withSession = true;
   private newSession = true;
+  /** The intent's slots, rendered in build() (their resolution authority names the skill ID). */
+  private slots: Slots | undefined;
 
   launch(): this {
     this.request = { type: 'LaunchRequest' };
+    this.slots = undefined;
     this.withSession = true;
     return this;
   }
 
+  /** `intent('PlayMusicIntent', { query: 'Queen', genre: { value: 'rock', resolved: { id: 'ROCK', name: 'rock' } } })`. */
   intent(name: string, slots: Slots = {}): this {
-    const slotObjects: Json = {};
-    for (const [slot, value] of Object.entries(slots)) {
-      slotObjects[slot] = { name: slot, value, confirmationStatus: 'NONE' };
-    }
     this.request = {
       type: 'IntentRequest',
       dialogState: 'COMPLETED',
-      intent: { name, confirmationStatus: 'NONE', slots: slotObjects },
+      intent: { name, confirmationStatus: 'NONE' },
     };
+    this.slots = slots;
     this.withSession = true;
     return this;
   }
 
   sessionEnded(reason = 'USER_INITIATED'): this {
     this.request = { type: 'SessionEndedRequest', reason };
+    this.slots = undefined;
     this.withSession = true;
     return this;
   }
 
   /** A skill event, e.g. `event('AlexaSkillEvent.SkillAccountLinked', { accessToken: 'new' })`. Events carry no session. */
   event(type: string, body: Json = {}): this {
+    this.slots = undefined;
     this.request = {
       type,
       body,
@@ -66,6 +82,7 @@ export class AlexaRequestBuilder {
   /** Any request object (for hostile-input tests). */
   raw(request: Json): this {
     this.request = request;
+    this.slots = undefined;
     return this;
   }
 
@@ -115,6 +132,9 @@ export class AlexaRequestBuilder {
     if (this.token !== undefined) user.accessToken = this.token;
     const request: Json = {
       ...this.request,
+      ...(this.slots && {
+        intent: { ...(this.request.intent as Json), slots: this.renderSlots(this.slots) },
+      }),
       requestId: this.requestIdValue ?? `amzn1.echo-api.request.${randomUUID()}`,
       timestamp: (this.timestampValue ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
       locale: this.localeValue,
@@ -142,6 +162,30 @@ export class AlexaRequestBuilder {
       };
     }
     return envelope;
+  }
+
+  /** Slots as Amazon sends them; a resolved one carries `resolutions.resolutionsPerAuthority`. */
+  private renderSlots(slots: Slots): Json {
+    const rendered: Json = {};
+    for (const [name, slot] of Object.entries(slots)) {
+      if (typeof slot === 'string') {
+        rendered[name] = { name, value: slot, confirmationStatus: 'NONE' };
+        continue;
+      }
+      const authority = `amzn1.er-authority.echo-sdk.${this.skillId}.${slot.type ?? 'SLOT_TYPE'}`;
+      const resolution =
+        slot.resolved === 'no-match'
+          ? { authority, status: { code: 'ER_SUCCESS_NO_MATCH' } }
+          : { authority, status: { code: 'ER_SUCCESS_MATCH' }, values: [{ value: slot.resolved }] };
+      rendered[name] = {
+        name,
+        value: slot.value,
+        resolutions: { resolutionsPerAuthority: [resolution] },
+        confirmationStatus: 'NONE',
+        source: 'USER',
+      };
+    }
+    return rendered;
   }
 
   /** The exact bytes to send (and to sign). */

@@ -16,3 +16,5 @@ export type {
   EnvelopeRefusal,
   SkillEventFacts,
 } from './envelope/envelope-facts.interface';
+export { resolvedSlot } from './slots/resolved-slot';
+export type { ResolvedSlotValue } from './slots/resolved-slot';
