@@ -39,6 +39,8 @@ describe('account linking (real app, real upstream)', () => {
   let upstream: LinkingTestUpstream;
   let probe: TokenProbe;
   let listener: LinkingEventsListener;
+  /** GET /metrics right after start-up, before any request. */
+  let startupMetrics: string;
 
   beforeAll(async () => {
     upstream = await new LinkingTestUpstream().start();
@@ -47,8 +49,24 @@ describe('account linking (real app, real upstream)', () => {
       accountLinking: { defaultProvider: 'test-default' },
       imports: [LinkingTestDomainModule.forUpstream(upstream.url)],
     });
+    startupMetrics = await t.metrics();
     probe = t.app.get(TokenProbe);
     listener = t.app.get(LinkingEventsListener);
+  });
+
+  it('exposes the token-failure series of every provider a handler names, and of the default, at 0 from start-up', () => {
+    // profile and profile-api are named only in @RequiresLinkedAccount({ provider }); test-default by the module.
+    for (const provider of ['profile', 'profile-api', 'test-default']) {
+      for (const reason of ['missing', 'malformed', 'rejected', 'forbidden', 'refresh_needed']) {
+        expect(startupMetrics).toContain(
+          `alexa_token_failures_total{provider="${provider}",reason="${reason}"} 0`,
+        );
+      }
+    }
+    expect(startupMetrics).toContain(
+      'alexa_account_link_checks_total{handler="ProfileViaClientIntentHandler",result="linked"} 0',
+    );
+    expect(startupMetrics).not.toContain('alexa_account_link_checks_total{handler="GreetIntentHandler"');
   });
   afterAll(async () => {
     await t.close();
