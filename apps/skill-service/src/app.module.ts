@@ -73,6 +73,8 @@ export class AppModule {
           deadlineMs: config.ALEXA_DEADLINE_MS,
           maxResponseBytes: config.ALEXA_MAX_RESPONSE_BYTES,
           attributesTtlSeconds: config.STATE_ATTRIBUTES_TTL_SECONDS,
+          // handlerInput.serviceClientFactory calls: the same endpoint rule as progressive responses.
+          alexaApi: { allowAnyEndpoint: config.ALEXA_API_ENDPOINT_ALLOW_ANY, environment: config.NODE_ENV },
         }),
         AccountLinkingModule.forRoot({ defaultProvider: MUSIC_PROVIDER, ...extras.accountLinking }),
         ProgressiveResponseModule.forRoot({

@@ -1,4 +1,11 @@
+import type { AlexaApiEndpointOptions } from './alexa-api/alexa-api-endpoint';
 import type { BuiltInTextKey } from './built-in/built-in.texts';
+
+/** The HTTP client of ask-sdk's `serviceClientFactory` (the Alexa service APIs). */
+export interface AlexaApiOptions extends AlexaApiEndpointOptions {
+  /** Longest one service-client call may take, in milliseconds. @default 2000 */
+  timeoutMs?: number;
+}
 
 export interface AlexaSkillModuleOptions {
   /**
@@ -18,6 +25,12 @@ export interface AlexaSkillModuleOptions {
    * (`STATE_ATTRIBUTES_TTL_SECONDS`). @default 2592000 (30 days)
    */
   attributesTtlSeconds?: number;
+  /**
+   * Where `handlerInput.serviceClientFactory` calls may go (the request's `apiEndpoint`: Amazon's API hosts
+   * only, unless `allowAnyEndpoint` outside production) and how long they may take.
+   * @default { allowAnyEndpoint: false, environment: 'production', timeoutMs: 2000 }
+   */
+  alexaApi?: AlexaApiOptions;
 }
 
 /**

@@ -1,5 +1,10 @@
 export { AlexaSkillModule } from './alexa-skill.module';
-export type { AlexaSkillModuleOptions, AlexaSkillModuleExtras } from './alexa-skill-options.interface';
+export type {
+  AlexaApiOptions,
+  AlexaSkillModuleOptions,
+  AlexaSkillModuleExtras,
+} from './alexa-skill-options.interface';
+export { AlexaApiEndpointRefusedError } from './alexa-api';
 export { skillRequestReport } from './skill-endpoint/skill-endpoint.controller';
 export {
   IntentHandler,

@@ -58,7 +58,7 @@ export const envVariables = z.object({
   STATE_KEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   STATE_COMMAND_TIMEOUT_MS: optionalInt(5, 250),
   STATE_ATTRIBUTES_TTL_SECONDS: optionalInt(60, 31_536_000),
-  // Progressive responses (libs/resilient-http).
+  // Calls to the Alexa API: progressive responses and ask-sdk's service clients (libs/alexa-skill).
   PROGRESSIVE_RESPONSE_DELAY_MS: int(1000, 0, 8000),
   ALEXA_API_ENDPOINT_ALLOW_ANY: bool(false),
   // The music API (libs/music); unset MUSIC_API_* tuning keeps the resilient client's defaults.

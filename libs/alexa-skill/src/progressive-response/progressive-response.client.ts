@@ -3,7 +3,7 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import type { EnvelopeFacts } from '@lib/alexa-protocol';
 import type { ResilientHttpClient } from '@lib/resilient-http';
 import { NOOP_TRACING, type TraceSpan, type Tracing } from '@lib/tracing';
-import { checkApiEndpoint } from './alexa-api-endpoint';
+import { allowsAnyEndpoint, checkApiEndpoint } from '../alexa-api/alexa-api-endpoint';
 import type { ProgressiveResponseOptions } from './progressive-response-options.interface';
 
 /** Where and for which request a progressive response is sent; all of it comes from the request's facts. */
@@ -67,10 +67,7 @@ export class ProgressiveResponseClient implements OnApplicationShutdown {
     this.http = http;
     this.tracing = tracing;
     this.delayMs = options.delayMs ?? 1000;
-    this.allowAnyEndpoint = options.allowAnyEndpoint ?? false;
-    if (this.allowAnyEndpoint && (options.environment ?? 'production') === 'production') {
-      throw new Error('ProgressiveResponse: allowAnyEndpoint is refused in production');
-    }
+    this.allowAnyEndpoint = allowsAnyEndpoint('ProgressiveResponse', options);
   }
 
   /**

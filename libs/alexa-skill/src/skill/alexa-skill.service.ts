@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { type HandlerInput, ResponseFactory, type Skill, SkillBuilders } from 'ask-sdk-core';
 import type { RequestEnvelope, Response, ResponseEnvelope } from 'ask-sdk-model';
 import { type EnvelopeFacts, isSkillEvent } from '@lib/alexa-protocol';
+import { AlexaApiClient, allowsAnyEndpoint } from '../alexa-api';
 import { ALEXA_SKILL_MODULE_OPTIONS } from '../alexa-skill.module-definition';
 import type { AlexaSkillModuleOptions } from '../alexa-skill-options.interface';
 import { BUILT_IN_TEXTS_TOKEN, DEFAULT_DEADLINE_MS } from '../alexa-skill.constants';
@@ -50,6 +51,8 @@ export class AlexaSkillService implements OnModuleInit {
   private skill!: Skill;
   private readonly deadlineMs: number;
   private readonly limits: { maxSpeechChars: number; maxResponseBytes: number };
+  /** Behind `handlerInput.serviceClientFactory`: built once, shared by every request. */
+  private readonly apiClient: AlexaApiClient;
 
   constructor(
     private readonly registry: SkillHandlerRegistry,
@@ -64,6 +67,8 @@ export class AlexaSkillService implements OnModuleInit {
       maxSpeechChars: options.maxSpeechChars ?? 8000,
       maxResponseBytes: options.maxResponseBytes ?? 122_880,
     };
+    const alexaApi = options.alexaApi ?? {};
+    this.apiClient = new AlexaApiClient(allowsAnyEndpoint('AlexaSkill', alexaApi), alexaApi.timeoutMs);
   }
 
   onModuleInit(): void {
@@ -148,6 +153,8 @@ export class AlexaSkillService implements OnModuleInit {
 
     const builder = SkillBuilders.custom()
       .withPersistenceAdapter(this.persistence)
+      .withApiClient(this.apiClient)
+
       .addRequestHandlers({
         canHandle: () => true,
         handle: async (input: HandlerInput): Promise<Response> => {
