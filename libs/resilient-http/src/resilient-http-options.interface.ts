@@ -6,6 +6,12 @@ export interface Clock {
   now(): number;
 }
 
+/**
+ * Reads a provider's machine-readable reason from the parsed JSON body of a 4xx answer, e.g. Spotify's
+ * `error.reason` (`NO_ACTIVE_DEVICE`). What it returns is kept only when it is a short token.
+ */
+export type ErrorReasonReader = (body: unknown) => unknown;
+
 export type HttpMethod = 'GET' | 'HEAD' | 'OPTIONS' | 'PUT' | 'DELETE' | 'POST' | 'PATCH';
 
 export interface RetryOptions {
@@ -63,6 +69,11 @@ export interface ResilientClientOptions {
   bulkhead?: BulkheadOptions;
   /** Headers sent with every request (e.g. a User-Agent). @default {} */
   headers?: Record<string, string>;
+  /**
+   * The provider's error format: where its 4xx bodies name a reason (`UpstreamClientError.upstreamReason`).
+   * @default undefined (no reason is read)
+   */
+  errorReason?: ErrorReasonReader;
   /** Largest response body accepted, in bytes. @default 1048576 */
   maxResponseBytes?: number;
   /** Sockets kept per upstream host (keep-alive pool). @default Infinity */

@@ -1,4 +1,9 @@
-import { currentlyPlayingSchema, searchResultsSchema, userProfileSchema } from './music-api.schemas';
+import {
+  currentlyPlayingSchema,
+  musicErrorReason,
+  searchResultsSchema,
+  userProfileSchema,
+} from './music-api.schemas';
 
 describe('music API schemas', () => {
   const track = {
@@ -56,5 +61,19 @@ describe('music API schemas', () => {
       artists: [{ id: 'a1', name: 'Daft Punk', uri: 'spotify:artist:a1' }],
       tracks: [],
     });
+  });
+});
+
+describe('musicErrorReason', () => {
+  it("reads the reason of Spotify's error object", () => {
+    expect(
+      musicErrorReason({ error: { status: 404, message: 'No active device', reason: 'NO_ACTIVE_DEVICE' } }),
+    ).toBe('NO_ACTIVE_DEVICE');
+  });
+
+  it('finds none in an error without a reason, or in another shape', () => {
+    expect(musicErrorReason({ error: { status: 401, message: 'The access token expired' } })).toBeUndefined();
+    expect(musicErrorReason({ error: 'invalid_token', error_description: 'x' })).toBeUndefined();
+    expect(musicErrorReason(null)).toBeUndefined();
   });
 });

@@ -55,3 +55,13 @@ export type MusicTrack = z.output<typeof trackSchema>;
 export type MusicUser = z.output<typeof userProfileSchema>;
 export type NowPlaying = z.output<typeof currentlyPlayingSchema>;
 export type SearchResults = z.output<typeof searchResultsSchema>;
+
+/**
+ * Spotify's error object, `{ error: { status, message, reason? } }`: `reason` names a player error such as
+ * `NO_ACTIVE_DEVICE` (https://developer.spotify.com/documentation/web-api/concepts/api-calls#response-schema).
+ */
+const errorBodySchema = z.object({ error: z.object({ reason: z.string() }) });
+
+/** The music client's `errorReason`: the reason of a 4xx body in Spotify's error format. */
+export const musicErrorReason = (body: unknown): string | undefined =>
+  errorBodySchema.safeParse(body).data?.error.reason;

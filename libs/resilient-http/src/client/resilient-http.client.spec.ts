@@ -1,59 +1,19 @@
 import { Logger } from '@nestjs/common';
-import { AxiosError, CanceledError } from 'axios';
-import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { Registry } from 'prom-client';
 import { z } from 'zod';
+import { metricValue, scriptedClient, settle } from '../../../../test/support/scripted-upstream';
+import type { Reply } from '../../../../test/support/scripted-upstream';
 import {
   AccessForbiddenError,
   AccessTokenRejectedError,
   UpstreamBadResponseError,
   UpstreamClientError,
-  UpstreamRateLimitedError,
-  UpstreamUnavailableError,
 } from '../errors';
 import type { ResilientClientDefinition } from '../resilient-http-options.interface';
 import { ResilientHttpClient } from './resilient-http.client';
 
-// Unit level: a scripted axios adapter stands in for the network, and jest's fake timers drive the
-// attempt timeouts, backoff waits and the breaker's half-open delay. The e2e suite repeats the important
-// scenarios against the real fake music API.
-
-type Reply =
-  | { status: number; body?: string; headers?: Record<string, string> }
-  | 'hang'
-  | 'network'
-  | 'too-large'
-  | 'stream-aborted';
-
-function scriptedAdapter(replies: Reply[], fallback: Reply = { status: 200, body: '{}' }) {
-  const seen: InternalAxiosRequestConfig[] = [];
-  const adapter = (config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
-    seen.push(config);
-    const reply = replies.shift() ?? fallback;
-    if (reply === 'network') {
-      return Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
-    }
-    if (reply === 'too-large' || reply === 'stream-aborted') {
-      const message =
-        reply === 'too-large' ? 'maxContentLength size of 1048576 exceeded' : 'stream has been aborted';
-      return Promise.reject(new AxiosError(message, AxiosError.ERR_BAD_RESPONSE, config));
-    }
-    if (reply === 'hang') {
-      return new Promise((_, reject) => {
-        config.signal?.addEventListener?.('abort', () => reject(new CanceledError()));
-      });
-    }
-    return Promise.resolve({
-      status: reply.status,
-      statusText: '',
-      data: reply.body ?? '',
-      headers: reply.headers ?? {},
-      config,
-      request: {},
-    });
-  };
-  return { adapter, seen };
-}
+// Answers and typed errors on a scripted adapter (test/support/scripted-upstream.ts); the policies'
+// behaviour is in policy/upstream-policies.spec.ts.
 
 describe('ResilientHttpClient', () => {
   let registry: Registry;
@@ -66,303 +26,9 @@ describe('ResilientHttpClient', () => {
   });
   afterEach(() => jest.useRealTimers());
 
-  function client(replies: Reply[], options: Partial<ResilientClientDefinition> = {}, fallback?: Reply) {
-    const script = scriptedAdapter(replies, fallback);
-    const http = new ResilientHttpClient(
-      {
-        name: 'music',
-        baseURL: 'http://upstream.test',
-        random: () => 0.5,
-        ...options,
-        axios: { adapter: script.adapter },
-      },
-      registry,
-    );
-    return { http, seen: script.seen };
-  }
-
-  async function settle<T>(promise: Promise<T>): Promise<{ value?: T; error?: unknown; elapsed: number }> {
-    const start = Date.now();
-    const outcome: { value?: T; error?: unknown } = {};
-    promise.then(
-      (value) => (outcome.value = value),
-      (error: unknown) => (outcome.error = error),
-    );
-    while (!('value' in outcome) && !('error' in outcome)) await jest.advanceTimersByTimeAsync(1);
-    return { ...outcome, elapsed: Date.now() - start };
-  }
-
-  async function metric(name: string, labels: Record<string, string>): Promise<number | undefined> {
-    const data = await registry.getSingleMetric(name)?.get();
-    return data?.values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))?.value;
-  }
-
-  describe('retries', () => {
-    it('retries a 503 twice with full-jitter backoff, then returns the answer', async () => {
-      const { http, seen } = client([{ status: 503 }, { status: 503 }, { status: 200, body: '{"ok":true}' }]);
-      const result = await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      expect(result.value?.data).toEqual({ ok: true });
-      expect(seen).toHaveLength(3);
-      // random 0.5: 0.5 * 100 ms, then 0.5 * 200 ms
-      expect(result.elapsed).toBeGreaterThanOrEqual(150);
-      expect(result.elapsed).toBeLessThan(170);
-      expect(await metric('upstream_retries_total', { provider: 'music', reason: '503' })).toBe(2);
-      expect(
-        await metric('upstream_requests_total', { provider: 'music', operation: 'me', outcome: 'success' }),
-      ).toBe(1);
-    });
-
-    it('gives up after maxRetries with UpstreamUnavailableError(server_error)', async () => {
-      const { http, seen } = client([], { retry: { maxRetries: 1 } }, { status: 502 });
-      const { error } = await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      expect(error).toBeInstanceOf(UpstreamUnavailableError);
-      expect(error).toMatchObject({
-        reason: 'server_error',
-        status: 502,
-        provider: 'music',
-        operation: 'me',
-      });
-      expect(seen).toHaveLength(2);
-    });
-
-    it('does not retry a 500', async () => {
-      const { http, seen } = client([{ status: 500 }]);
-      const { error } = await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      expect(error).toMatchObject({ reason: 'server_error', status: 500 });
-      expect(seen).toHaveLength(1);
-    });
-
-    it('retries network errors', async () => {
-      const { http, seen } = client(['network', { status: 200, body: '{}' }]);
-      await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      expect(seen).toHaveLength(2);
-      expect(await metric('upstream_retries_total', { provider: 'music', reason: 'network' })).toBe(1);
-    });
-
-    it('does not retry a POST', async () => {
-      const { http, seen } = client([{ status: 503 }, { status: 204 }]);
-      const { error } = await settle(
-        http.request({ operation: 'create', method: 'POST', url: '/x', data: {} }),
-      );
-      expect(error).toMatchObject({ reason: 'server_error', status: 503 });
-      expect(seen).toHaveLength(1);
-    });
-
-    it('retries a POST the caller declares idempotent', async () => {
-      const { http, seen } = client([{ status: 503 }, { status: 204 }]);
-      const { value } = await settle(
-        http.request({ operation: 'create', method: 'POST', url: '/x', data: {}, idempotent: true }),
-      );
-      expect(value?.status).toBe(204);
-      expect(seen).toHaveLength(2);
-    });
-
-    it('never retries a 4xx other than 429', async () => {
-      for (const status of [400, 401, 403, 404, 409]) {
-        const { http, seen } = client([{ status }, { status: 200 }]);
-        await settle(http.request({ operation: 'me', url: '/v1/me' }));
-        expect(seen).toHaveLength(1);
-      }
-    });
-  });
-
-  describe('Retry-After', () => {
-    it('waits the Retry-After when it fits the budget', async () => {
-      const { http, seen } = client([
-        { status: 429, headers: { 'retry-after': '1' } },
-        { status: 200, body: '{}' },
-      ]);
-      const result = await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      expect(result.value?.status).toBe(200);
-      expect(seen).toHaveLength(2);
-      expect(result.elapsed).toBeGreaterThanOrEqual(1000);
-      expect(result.elapsed).toBeLessThan(1010);
-      expect(await metric('upstream_retries_total', { provider: 'music', reason: '429' })).toBe(1);
-    });
-
-    it('fails fast with UpstreamRateLimitedError when the Retry-After is beyond the budget', async () => {
-      const { http, seen } = client([{ status: 429, headers: { 'retry-after': '5' } }]);
-      const result = await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      expect(result.error).toBeInstanceOf(UpstreamRateLimitedError);
-      expect(result.error).toMatchObject({ retryAfterMs: 5000 });
-      expect(result.elapsed).toBeLessThan(5);
-      expect(seen).toHaveLength(1);
-    });
-
-    it('honours a Retry-After on 503 too', async () => {
-      const { http } = client([{ status: 503, headers: { 'retry-after': '3' } }]);
-      const result = await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      expect(result.error).toMatchObject({ reason: 'server_error', status: 503 });
-      expect(result.elapsed).toBeLessThan(5);
-    });
-  });
-
-  describe('timeouts and budget', () => {
-    it('cuts a hanging attempt at the attempt timeout and retries', async () => {
-      const { http, seen } = client(['hang', { status: 200, body: '{}' }], { attemptTimeoutMs: 300 });
-      const result = await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      expect(result.value?.status).toBe(200);
-      expect(seen).toHaveLength(2);
-      expect(result.elapsed).toBeGreaterThanOrEqual(300);
-      expect(await metric('upstream_retries_total', { provider: 'music', reason: 'timeout' })).toBe(1);
-    });
-
-    it('never runs past the total budget, however many retries are left', async () => {
-      const { http } = client(
-        [],
-        { totalBudgetMs: 2500, attemptTimeoutMs: 1000, retry: { maxRetries: 10 } },
-        'hang',
-      );
-      const result = await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      expect(result.error).toBeInstanceOf(UpstreamUnavailableError);
-      expect((result.error as UpstreamUnavailableError).reason).toMatch(/^(timeout|budget_exhausted)$/);
-      expect(result.elapsed).toBeLessThanOrEqual(2500);
-    });
-
-    it('lets an earlier caller deadline win over the budget', async () => {
-      const { http } = client([], { totalBudgetMs: 2500, attemptTimeoutMs: 1000 }, 'hang');
-      const result = await settle(
-        http.request({ operation: 'me', url: '/v1/me', deadline: Date.now() + 400 }),
-      );
-      expect(result.error).toMatchObject({ reason: 'budget_exhausted' });
-      expect(result.elapsed).toBe(400);
-    });
-
-    it('does not call out when the deadline has already passed', async () => {
-      const { http, seen } = client([]);
-      const result = await settle(http.request({ operation: 'me', url: '/v1/me', deadline: Date.now() - 1 }));
-      expect(result.error).toMatchObject({ reason: 'budget_exhausted' });
-      expect(seen).toHaveLength(0);
-    });
-
-    it('stops when the caller aborts', async () => {
-      const { http } = client([], {}, 'hang');
-      const controller = new AbortController();
-      setTimeout(() => controller.abort(), 50);
-      const result = await settle(
-        http.request({ operation: 'me', url: '/v1/me', signal: controller.signal }),
-      );
-      expect(result.error).toMatchObject({ reason: 'aborted' });
-      expect(result.elapsed).toBe(50);
-    });
-  });
-
-  describe('circuit breaker', () => {
-    const breaker = { consecutiveFailures: 3, halfOpenAfterMs: 5000 };
-
-    it('opens after the threshold and then fails fast without calling out', async () => {
-      const { http, seen } = client([], { retry: false, circuitBreaker: breaker }, { status: 503 });
-      for (let i = 0; i < 3; i++) await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      expect(http.circuitState()).toBe('open');
-      const result = await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      expect(result.error).toMatchObject({ reason: 'circuit_open' });
-      expect(seen).toHaveLength(3);
-      expect(await metric('upstream_circuit_state', { provider: 'music' })).toBe(2);
-      expect(
-        await metric('upstream_circuit_transitions_total', { provider: 'music', from: 'closed', to: 'open' }),
-      ).toBe(1);
-      expect(
-        await metric('upstream_requests_total', {
-          provider: 'music',
-          operation: 'me',
-          outcome: 'circuit_open',
-        }),
-      ).toBe(1);
-    });
-
-    it('logs each transition', async () => {
-      const warn = jest.spyOn(Logger.prototype, 'warn');
-      const { http } = client([], { retry: false, circuitBreaker: breaker }, { status: 503 });
-      for (let i = 0; i < 3; i++) await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      expect(warn).toHaveBeenCalledWith(
-        'circuit closed -> open (last failure: server_error 503); calls fail fast',
-      );
-      warn.mockRestore();
-    });
-
-    it('opens in the middle of a call and stops its retries', async () => {
-      const { http, seen } = client(
-        [],
-        { retry: { maxRetries: 5 }, circuitBreaker: breaker },
-        { status: 503 },
-      );
-      const result = await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      expect(result.error).toMatchObject({ reason: 'circuit_open' });
-      expect(seen).toHaveLength(3);
-    });
-
-    it('lets one probe through after halfOpenAfter and closes on its success', async () => {
-      const replies: Reply[] = [];
-      const { http, seen } = client(replies, { retry: false, circuitBreaker: breaker }, { status: 503 });
-      for (let i = 0; i < 3; i++) await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      await jest.advanceTimersByTimeAsync(4990);
-      expect(await settle(http.request({ operation: 'me', url: '/v1/me' }))).toMatchObject({
-        error: { reason: 'circuit_open' },
-      });
-      await jest.advanceTimersByTimeAsync(10);
-
-      replies.push({ status: 200, body: '{}' });
-      const probe = await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      expect(probe.value?.status).toBe(200);
-      expect(seen).toHaveLength(4);
-      expect(http.circuitState()).toBe('closed');
-      expect(await metric('upstream_circuit_state', { provider: 'music' })).toBe(0);
-      for (const [from, to] of [
-        ['closed', 'open'],
-        ['open', 'half_open'],
-        ['half_open', 'closed'],
-      ]) {
-        expect(await metric('upstream_circuit_transitions_total', { provider: 'music', from, to })).toBe(1);
-      }
-    });
-
-    it('fails other calls fast while the probe is in flight, and reopens when the probe fails', async () => {
-      const replies: Reply[] = [];
-      const { http, seen } = client(replies, { retry: false, circuitBreaker: breaker }, { status: 503 });
-      for (let i = 0; i < 3; i++) await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      await jest.advanceTimersByTimeAsync(5000);
-
-      replies.push('hang');
-      const probe = http.request({ operation: 'me', url: '/v1/me' });
-      probe.catch(() => undefined);
-      await jest.advanceTimersByTimeAsync(1);
-      expect(http.circuitState()).toBe('half_open');
-      const other = await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      expect(other.error).toMatchObject({ reason: 'circuit_open' });
-      expect(other.elapsed).toBeLessThan(2);
-      expect(seen).toHaveLength(4);
-
-      const probeResult = await settle(probe);
-      expect(probeResult.error).toMatchObject({ reason: 'timeout' });
-      expect(http.circuitState()).toBe('open');
-    });
-
-    it('does not count 4xx answers or rate limiting as failures', async () => {
-      const replies: Reply[] = [
-        { status: 404 },
-        { status: 401 },
-        { status: 429 },
-        { status: 429 },
-        { status: 400 },
-      ];
-      const { http, seen } = client(replies, { retry: false, circuitBreaker: breaker }, { status: 429 });
-      for (let i = 0; i < 6; i++) await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      expect(seen).toHaveLength(6);
-      expect(http.circuitState()).toBe('closed');
-    });
-  });
-
-  describe('bulkhead', () => {
-    it('fails a call at once when the provider has maxConcurrent calls in flight', async () => {
-      const { http, seen } = client(['hang'], { bulkhead: { maxConcurrent: 1 }, retry: false });
-      const first = http.request({ operation: 'me', url: '/v1/me' });
-      first.catch(() => undefined);
-      const second = await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      expect(second.error).toMatchObject({ reason: 'bulkhead_full' });
-      expect(seen).toHaveLength(1);
-      await settle(first);
-    });
-  });
+  const client = (replies: Reply[], options: Partial<ResilientClientDefinition> = {}, fallback?: Reply) =>
+    scriptedClient(registry, replies, options, fallback);
+  const metric = (name: string, labels: Record<string, string>) => metricValue(registry, name, labels);
 
   describe('answers and typed errors', () => {
     it('sends the token as a bearer header and keeps it out of errors', async () => {
@@ -384,16 +50,35 @@ describe('ResilientHttpClient', () => {
       expect(error).toBeInstanceOf(AccessForbiddenError);
     });
 
-    it("maps other 4xx to UpstreamClientError with the upstream's reason", async () => {
-      const body = JSON.stringify({
-        error: { status: 404, message: 'No active device', reason: 'NO_ACTIVE_DEVICE' },
+    describe("the provider's reason for other 4xx", () => {
+      const errorReason = (body: unknown) => (body as { error?: { reason?: unknown } }).error?.reason;
+      const reply = (reason: unknown) => ({
+        status: 404,
+        body: JSON.stringify({ error: { status: 404, message: 'No active device', reason } }),
       });
-      const { http } = client([{ status: 404, body }]);
-      const { error } = await settle(
-        http.request({ operation: 'play', method: 'PUT', url: '/v1/me/player/play' }),
-      );
-      expect(error).toBeInstanceOf(UpstreamClientError);
-      expect(error).toMatchObject({ status: 404, upstreamReason: 'NO_ACTIVE_DEVICE' });
+      const play = (http: ResilientHttpClient) =>
+        settle(http.request({ operation: 'play', method: 'PUT', url: '/v1/me/player/play' }));
+
+      it('maps other 4xx to UpstreamClientError with the reason the errorReason option reads', async () => {
+        const { http } = client([reply('NO_ACTIVE_DEVICE')], { errorReason });
+        const { error } = await play(http);
+        expect(error).toBeInstanceOf(UpstreamClientError);
+        expect(error).toMatchObject({ status: 404, upstreamReason: 'NO_ACTIVE_DEVICE' });
+      });
+
+      it('reads no reason without an errorReason option', async () => {
+        const { http } = client([reply('NO_ACTIVE_DEVICE')]);
+        const { error } = await play(http);
+        expect(error).toMatchObject({ status: 404, upstreamReason: undefined });
+      });
+
+      it('drops a reason that is not a short token, and survives a body that is not JSON', async () => {
+        const { http } = client([reply('no device, user 123 <script>'), { status: 404, body: '<html>' }], {
+          errorReason,
+        });
+        expect((await play(http)).error).toMatchObject({ status: 404, upstreamReason: undefined });
+        expect((await play(http)).error).toMatchObject({ status: 404, upstreamReason: undefined });
+      });
     });
 
     it('returns undefined data for a 204', async () => {

@@ -1,3 +1,5 @@
 export { parseRetryAfter } from './retry-after';
-export { decideRetry, fullJitterDelay } from './retry-decision';
-export type { FailedAttempt, RetryDecision, RetryPolicySettings } from './retry-decision';
+export { decideRetry, fullJitter, retryWait } from './retry-decision';
+export type { FailedAttempt, RetryBudgetSettings, RetryDecision } from './retry-decision';
+export { UpstreamPolicies } from './upstream-policies';
+export type { CallBudget } from './upstream-policies';
