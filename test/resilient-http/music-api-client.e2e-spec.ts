@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import type { TestingModule } from '@nestjs/testing';
 import { MetricsModule } from '@lib/metrics';
@@ -9,11 +8,13 @@ import {
   UpstreamClientError,
   UpstreamUnavailableError,
 } from '@lib/resilient-http';
+import { loadConfig } from '../../apps/skill-service/src/config/env.schema';
+import { musicApiOptions } from '../../apps/skill-service/src/config/music-api-options';
 import { MusicApiClient, MusicApiModule, NoActiveDeviceError } from '../../libs/music/src/api';
 import { startFakeMusicApi } from '../../tools/fake-music-api.ts';
 import type { FakeMusicApi } from '../../tools/fake-music-api.ts';
 
-// MusicApiClient, configured the way the app configures it (MUSIC_API_* through ConfigService), against
+// MusicApiClient, configured the way the app configures it (MUSIC_API_* validated, then mapped), against
 // the fake music API.
 
 const TOKEN = 'ada-token';
@@ -29,21 +30,19 @@ describe('MusicApiClient against the fake music API', () => {
     fake = await startFakeMusicApi({ tokens: { [TOKEN]: { id: 'ada', displayName: 'Ada' } } });
     moduleRef = await Test.createTestingModule({
       imports: [
-        ConfigModule.forRoot({
-          isGlobal: true,
-          ignoreEnvFile: true,
-          load: [
-            () => ({
+        MusicApiModule.forRoot(
+          musicApiOptions(
+            loadConfig({
+              NODE_ENV: 'test',
               MUSIC_API_BASE_URL: fake.url,
               MUSIC_API_TOTAL_BUDGET_MS: '800',
               MUSIC_API_ATTEMPT_TIMEOUT_MS: '250',
               MUSIC_API_RETRY_BASE_DELAY_MS: '10',
               MUSIC_API_BREAKER_FAILURES: '50',
             }),
-          ],
-        }),
+          ),
+        ),
         MetricsModule.forRoot({ serve: false, defaultMetrics: false }),
-        MusicApiModule,
       ],
     }).compile();
     music = moduleRef.get(MusicApiClient);

@@ -2,7 +2,7 @@ import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common'
 import { ConfigModule } from '@nestjs/config';
 import { AccountLinkingModule, type AccountLinkingModuleOptions } from '@lib/account-linking';
 import { AlexaSkillModule, ProgressiveResponseModule, skillRequestReport } from '@lib/alexa-skill';
-import { AlexaVerificationModule, parseCertSource } from '@lib/alexa-verification';
+import { AlexaVerificationModule } from '@lib/alexa-verification';
 import { MetricsModule } from '@lib/metrics';
 import { MUSIC_PROVIDER, MusicModule } from '@lib/music';
 import { HealthModule, ServiceLoggingModule } from '@lib/service-runtime';
@@ -10,6 +10,7 @@ import { StateStoreModule } from '@lib/state-store';
 import { traceLogFields, TracingModule, type TracingModuleOptions } from '@lib/tracing';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from './config/env.schema';
+import { musicApiOptions } from './config/music-api-options';
 
 export interface AppModuleExtras {
   /** More modules, e.g. a domain module in a test. */
@@ -63,7 +64,7 @@ export class AppModule {
         AlexaVerificationModule.forRoot({
           enabled: config.ALEXA_VERIFY,
           skillIds: config.ALEXA_SKILL_ID?.split(',').map((id) => id.trim()) ?? [],
-          certSource: parseCertSource(config.ALEXA_CERT_SOURCE),
+          certSource: config.ALEXA_CERT_SOURCE,
           trustedCaFile: config.ALEXA_TRUSTED_CA_FILE,
           replayProtection: config.ALEXA_REPLAY_PROTECTION,
           production: config.NODE_ENV === 'production',
@@ -84,7 +85,7 @@ export class AppModule {
           environment: config.NODE_ENV,
         }),
         // Domain modules: each brings its handlers; nothing above names them.
-        MusicModule,
+        MusicModule.forRoot({ api: musicApiOptions(config) }),
         ...(extras.imports ?? []),
       ],
     };

@@ -49,8 +49,9 @@ export interface AlexaVerificationModuleOptions {
    */
   signatureVerifyMode?: SignatureVerifyMode;
   /**
-   * Production mode: refuses `enabled: false`, a file certificate source and an empty `skillIds` at start-up.
-   * @default process.env.NODE_ENV === 'production'
+   * Production mode: refuses `enabled: false`, a file certificate source, a trusted CA file, no replay
+   * protection and an empty `skillIds` at start-up. The service passes `NODE_ENV === 'production'`.
+   * @default true
    */
   production?: boolean;
 }

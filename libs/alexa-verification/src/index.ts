@@ -9,7 +9,6 @@ export {
   TRUST_STORE,
   VERIFICATION_FAILURES_METRIC,
 } from './alexa-verification.constants';
-export { verificationOptionsFromEnv, parseCertSource } from './verification-options-from-env';
 export { VerificationConfigError } from './verification-settings';
 export { VERIFICATION_CHECKS, VerificationFailure } from './verification-failure';
 export type { VerificationCheck } from './verification-failure';

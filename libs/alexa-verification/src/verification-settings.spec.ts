@@ -1,5 +1,4 @@
 import { resolveVerificationSettings, VerificationConfigError } from './verification-settings';
-import { parseCertSource, verificationOptionsFromEnv } from './verification-options-from-env';
 
 describe('resolveVerificationSettings', () => {
   it('applies the documented defaults', () => {
@@ -29,13 +28,12 @@ describe('resolveVerificationSettings', () => {
     ).toThrow(/signatureVerifyMode must be 'threadpool' or 'inline'/);
   });
 
-  it('takes production mode from NODE_ENV when not told', () => {
+  it('is in production mode unless told otherwise, whatever the process environment says', () => {
     const previous = process.env.NODE_ENV;
     try {
-      process.env.NODE_ENV = 'production';
-      expect(() => resolveVerificationSettings({})).toThrow(/ALEXA_SKILL_ID is required/);
       process.env.NODE_ENV = 'development';
-      expect(resolveVerificationSettings({}).production).toBe(false);
+      expect(() => resolveVerificationSettings({})).toThrow(/ALEXA_SKILL_ID is required/);
+      expect(resolveVerificationSettings({ production: false }).production).toBe(false);
     } finally {
       process.env.NODE_ENV = previous;
     }
@@ -118,53 +116,5 @@ describe('resolveVerificationSettings', () => {
       'a',
       'b',
     ]);
-  });
-});
-
-describe('verificationOptionsFromEnv', () => {
-  it('reads every variable', () => {
-    expect(
-      verificationOptionsFromEnv({
-        NODE_ENV: 'production',
-        ALEXA_VERIFY: 'true',
-        ALEXA_SKILL_ID: 'amzn1.ask.skill.a,amzn1.ask.skill.b',
-        ALEXA_CERT_SOURCE: 'https',
-        ALEXA_TRUSTED_CA_FILE: '/etc/ca.pem',
-        ALEXA_REPLAY_PROTECTION: '0',
-      }),
-    ).toEqual({
-      production: true,
-      enabled: true,
-      skillIds: ['amzn1.ask.skill.a', 'amzn1.ask.skill.b'],
-      certSource: 'https',
-      trustedCaFile: '/etc/ca.pem',
-      replayProtection: false,
-    });
-  });
-
-  it('leaves unset and empty variables to the module defaults', () => {
-    expect(verificationOptionsFromEnv({ ALEXA_SKILL_ID: '', ALEXA_VERIFY: ' ' })).toEqual({
-      production: false,
-    });
-  });
-
-  it.each([
-    [{ ALEXA_VERIFY: 'maybe' }, /ALEXA_VERIFY must be true or false/],
-    [{ ALEXA_REPLAY_PROTECTION: 'on' }, /ALEXA_REPLAY_PROTECTION must be true or false/],
-    [{ ALEXA_CERT_SOURCE: 'http' }, /ALEXA_CERT_SOURCE must be "https" or "file:<dir>"/],
-    [{ ALEXA_CERT_SOURCE: 'file:' }, /ALEXA_CERT_SOURCE/],
-  ])('refuses %j naming the variable', (env, message) => {
-    expect(() => verificationOptionsFromEnv(env)).toThrow(message);
-  });
-
-  it('reads yes and no like the service configuration does', () => {
-    expect(verificationOptionsFromEnv({ ALEXA_VERIFY: 'no', ALEXA_REPLAY_PROTECTION: 'yes' })).toMatchObject({
-      enabled: false,
-      replayProtection: true,
-    });
-  });
-
-  it('parses a file source', () => {
-    expect(parseCertSource('file:.dev-certs')).toEqual({ dir: '.dev-certs' });
   });
 });

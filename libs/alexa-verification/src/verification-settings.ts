@@ -61,7 +61,7 @@ export function resolveVerificationSettings(options: AlexaVerificationModuleOpti
     certReservedFetches: positive('certReservedFetches', options.certReservedFetches, 2),
     replayProtection: options.replayProtection ?? true,
     signatureVerifyMode: options.signatureVerifyMode ?? 'threadpool',
-    production: options.production ?? process.env.NODE_ENV === 'production',
+    production: options.production ?? true,
   };
   if (settings.timestampToleranceMs > AMAZON_MAX_TOLERANCE_MS) {
     throw new VerificationConfigError(

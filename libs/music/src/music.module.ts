@@ -1,6 +1,7 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { AlexaSkillModule } from '@lib/alexa-skill';
 import { MusicApiModule } from './api';
+import type { MusicApiOptions } from './api';
 import { MusicLaunchHandler } from './handlers/launch.handler';
 import { MusicUpstreamErrorHandler } from './handlers/music-upstream-error.handler';
 import { PauseHandler } from './handlers/pause.handler';
@@ -12,13 +13,23 @@ const requestHandlers = [MusicLaunchHandler];
 const intentHandlers = [WhatsPlayingHandler, PlayMusicHandler, PauseHandler];
 const errorHandlers = [MusicUpstreamErrorHandler];
 
+export interface MusicModuleOptions {
+  /** The music API client's settings (the app maps `MUSIC_API_*` onto them). @default {} */
+  api?: MusicApiOptions;
+}
+
 /**
  * The example domain module: a Spotify-like music API on behalf of the linked user. The skill core finds
  * its handlers by their decorators, and the built-in Help says its line; the app only imports this module.
- * Needs `ProgressiveResponseModule` (the app provides it globally) and reads `MUSIC_API_*` settings.
+ * Needs `ProgressiveResponseModule` (the app provides it globally).
  */
-@Module({
-  imports: [MusicApiModule, AlexaSkillModule.forFeature({ help: MUSIC_HELP })],
-  providers: [...requestHandlers, ...intentHandlers, ...errorHandlers],
-})
-export class MusicModule {}
+@Module({})
+export class MusicModule {
+  static forRoot(options: MusicModuleOptions = {}): DynamicModule {
+    return {
+      module: MusicModule,
+      imports: [MusicApiModule.forRoot(options.api), AlexaSkillModule.forFeature({ help: MUSIC_HELP })],
+      providers: [...requestHandlers, ...intentHandlers, ...errorHandlers],
+    };
+  }
+}

@@ -24,5 +24,3 @@ export {
 export type { BadResponseReason, UnavailableReason } from './errors';
 export { UPSTREAM_METRIC_NAMES } from './metrics';
 export type { CircuitStateName, UpstreamOutcome } from './metrics';
-export { readResilientClientConfig } from './config';
-export type { ConfigReader } from './config';

@@ -20,6 +20,13 @@ describe('loadConfig', () => {
     });
   });
 
+  it('turns ALEXA_CERT_SOURCE into the verification setting', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).ALEXA_CERT_SOURCE).toBe('https');
+    expect(loadConfig({ NODE_ENV: 'test', ALEXA_CERT_SOURCE: 'file:.dev-certs' }).ALEXA_CERT_SOURCE).toEqual({
+      dir: '.dev-certs',
+    });
+  });
+
   it('uses pretty logs in development unless told otherwise', () => {
     expect(loadConfig({ NODE_ENV: 'development' }).LOG_FORMAT).toBe('pretty');
     expect(loadConfig({ NODE_ENV: 'development', LOG_FORMAT: 'json' }).LOG_FORMAT).toBe('json');

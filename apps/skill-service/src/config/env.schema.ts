@@ -1,3 +1,6 @@
+import { DEFAULT_DEADLINE_MS, DEFAULT_ENDPOINT_PATH } from '@lib/alexa-skill';
+import type { CertificateSourceSetting } from '@lib/alexa-verification';
+import { DEFAULT_MUSIC_API_BASE_URL } from '@lib/music';
 import { z } from 'zod';
 
 const bool = (fallback: boolean) =>
@@ -25,7 +28,7 @@ export const envVariables = z.object({
   ALEXA_ENDPOINT_PATH: z
     .string()
     .regex(/^\/[A-Za-z0-9/_-]*$/, 'must be a path such as /alexa')
-    .default('/alexa'),
+    .default(DEFAULT_ENDPOINT_PATH),
   METRICS_PORT: port(9464),
   METRICS_HOST: z.string().min(1).default('0.0.0.0'),
   METRICS_PREFIX: z
@@ -40,7 +43,7 @@ export const envVariables = z.object({
   KEEP_ALIVE_TIMEOUT_MS: int(65_000, 1000, 3_600_000),
   MAX_CONNECTIONS: int(1_000, 0, 1_000_000),
   TRUST_PROXY: bool(false),
-  ALEXA_DEADLINE_MS: int(7000, 500, 8000),
+  ALEXA_DEADLINE_MS: int(DEFAULT_DEADLINE_MS, 500, 8000),
   ALEXA_MAX_RESPONSE_BYTES: int(122_880, 1024, 10_485_760),
   // Request verification (libs/alexa-verification).
   ALEXA_VERIFY: bool(true),
@@ -48,7 +51,10 @@ export const envVariables = z.object({
   ALEXA_CERT_SOURCE: z
     .string()
     .regex(/^(https|file:.+)$/, 'must be "https" or "file:<dir>"')
-    .default('https'),
+    .default('https')
+    .transform((value): CertificateSourceSetting =>
+      value === 'https' ? 'https' : { dir: value.slice('file:'.length) },
+    ),
   ALEXA_TRUSTED_CA_FILE: z.string().optional(),
   ALEXA_REPLAY_PROTECTION: bool(true),
   // State shared across pods (libs/state-store): replay protection, skill-event dedupe, persistent attributes.
@@ -62,7 +68,7 @@ export const envVariables = z.object({
   PROGRESSIVE_RESPONSE_DELAY_MS: int(1000, 0, 8000),
   ALEXA_API_ENDPOINT_ALLOW_ANY: bool(false),
   // The music API (libs/music); unset MUSIC_API_* tuning keeps the resilient client's defaults.
-  MUSIC_API_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.spotify.com'),
+  MUSIC_API_BASE_URL: z.url({ protocol: /^https?$/ }).default(DEFAULT_MUSIC_API_BASE_URL),
   MUSIC_API_TOTAL_BUDGET_MS: optionalInt(50, 8000),
   MUSIC_API_ATTEMPT_TIMEOUT_MS: optionalInt(10, 8000),
   MUSIC_API_MAX_RETRIES: optionalInt(0, 10),

@@ -1,6 +1,7 @@
 export { MusicApiModule } from './music-api.module';
+export type { MusicApiOptions } from './music-api.module';
 export { MusicApiClient } from './music-api.client';
 export type { PlayTarget, SearchOptions } from './music-api.client';
 export { NoActiveDeviceError } from './no-active-device.error';
-export { DEFAULT_MUSIC_API_BASE_URL, MUSIC_API_CONFIG_PREFIX, MUSIC_PROVIDER } from './music-api.constants';
+export { DEFAULT_MUSIC_API_BASE_URL, MUSIC_PROVIDER } from './music-api.constants';
 export type { MusicArtist, MusicTrack, MusicUser, NowPlaying, SearchResults } from './music-api.schemas';

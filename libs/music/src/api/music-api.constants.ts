@@ -3,6 +3,3 @@ export const MUSIC_PROVIDER = 'music';
 
 /** The Spotify Web API; `MUSIC_API_BASE_URL` points the client elsewhere (the fake API in tests and demos). */
 export const DEFAULT_MUSIC_API_BASE_URL = 'https://api.spotify.com';
-
-/** Prefix of the client's settings in the environment (`MUSIC_API_BASE_URL`, `MUSIC_API_TOTAL_BUDGET_MS`...). */
-export const MUSIC_API_CONFIG_PREFIX = 'MUSIC_API';

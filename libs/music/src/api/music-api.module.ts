@@ -1,31 +1,30 @@
-import { Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { readResilientClientConfig, ResilientHttpModule } from '@lib/resilient-http';
-import { DEFAULT_MUSIC_API_BASE_URL, MUSIC_API_CONFIG_PREFIX, MUSIC_PROVIDER } from './music-api.constants';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ResilientHttpModule } from '@lib/resilient-http';
+import type { ResilientClientOptions } from '@lib/resilient-http';
+import { DEFAULT_MUSIC_API_BASE_URL, MUSIC_PROVIDER } from './music-api.constants';
 import { MusicApiClient } from './music-api.client';
 import { musicErrorReason } from './music-api.schemas';
 
-/** Reads `MUSIC_API_*` from ConfigService when the app has one, else from the environment. */
-function musicClientOptions(config?: ConfigService) {
-  const read = (key: string): unknown => (config ? config.get<unknown>(key) : process.env[key]);
-  const options = readResilientClientConfig(MUSIC_API_CONFIG_PREFIX, read, {
-    baseURL: DEFAULT_MUSIC_API_BASE_URL,
-  });
-  return { ...options, errorReason: musicErrorReason };
+/** The music client's settings: base URL and the resilient client's limits. */
+export type MusicApiOptions = Omit<ResilientClientOptions, 'errorReason'>;
+
+/** The music API client and its resilient `music` HTTP client. */
+@Module({})
+export class MusicApiModule {
+  /** `baseURL` defaults to the Spotify Web API; unset limits keep the resilient client's defaults. */
+  static forRoot(options: MusicApiOptions = {}): DynamicModule {
+    const client = ResilientHttpModule.forFeature({
+      ...options,
+      name: MUSIC_PROVIDER,
+      baseURL: options.baseURL ?? DEFAULT_MUSIC_API_BASE_URL,
+      // Spotify's error format is this module's knowledge, not the HTTP client's.
+      errorReason: musicErrorReason,
+    });
+    return {
+      module: MusicApiModule,
+      imports: [client],
+      providers: [MusicApiClient],
+      exports: [MusicApiClient],
+    };
+  }
 }
-
-const clients = [
-  ResilientHttpModule.forFeatureAsync({
-    name: MUSIC_PROVIDER,
-    inject: [{ token: ConfigService, optional: true }],
-    useFactory: musicClientOptions,
-  }),
-];
-
-/** The music API client and its resilient `music` HTTP client, configured from `MUSIC_API_*`. */
-@Module({
-  imports: [...clients],
-  providers: [MusicApiClient],
-  exports: [MusicApiClient],
-})
-export class MusicApiModule {}

@@ -1,2 +1,0 @@
-export { readResilientClientConfig } from './client-config';
-export type { ConfigReader } from './client-config';
