@@ -10,5 +10,8 @@ export const DEFAULT_DEADLINE_MS = 7000;
 /** How long per-user persistent attributes live after their last save, when not configured: 30 days. */
 export const DEFAULT_ATTRIBUTES_TTL_SECONDS = 30 * 24 * 60 * 60;
 
+/** Largest response envelope when not configured: Amazon's limit for the whole response, 120 KB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 122_880;
+
 /** Route of the skill endpoint when none is configured. */
 export const DEFAULT_ENDPOINT_PATH = '/alexa';

@@ -34,7 +34,12 @@ export type { SpeechCatalog } from './speech/speech-texts';
 export { SpeechNumberFormats } from './speech/number-formats';
 export type { LocaleResolver } from './speech/number-formats';
 export { escapeSsml } from './speech/ssml';
-export { BUILT_IN_TEXTS_TOKEN, DEFAULT_DEADLINE_MS, DEFAULT_ENDPOINT_PATH } from './alexa-skill.constants';
+export {
+  BUILT_IN_TEXTS_TOKEN,
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_ENDPOINT_PATH,
+  DEFAULT_MAX_RESPONSE_BYTES,
+} from './alexa-skill.constants';
 export type { BuiltInTextKey } from './built-in/built-in.texts';
 export type { LocalizedLine, SkillContributionOptions } from './built-in/skill-contributions';
 export {

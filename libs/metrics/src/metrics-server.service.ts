@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
-import { METRICS_REGISTRY } from './metrics.constants';
+import { METRICS_REGISTRY, METRICS_SERVER_DEFAULTS } from './metrics.constants';
 import { METRICS_MODULE_OPTIONS } from './metrics.module-definition';
 import type { MetricsModuleOptions } from './metrics-options.interface';
 
@@ -27,7 +27,8 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.options.port ?? 9464, this.options.host ?? '0.0.0.0', () => resolve());
+      const { port = METRICS_SERVER_DEFAULTS.port, host = METRICS_SERVER_DEFAULTS.host } = this.options;
+      server.listen(port, host, () => resolve());
     });
     this.server = server;
     this.logger.log(`metrics served on port ${this.port()}`);

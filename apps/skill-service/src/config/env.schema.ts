@@ -1,6 +1,8 @@
-import { DEFAULT_DEADLINE_MS, DEFAULT_ENDPOINT_PATH } from '@lib/alexa-skill';
+import { DEFAULT_DEADLINE_MS, DEFAULT_ENDPOINT_PATH, DEFAULT_MAX_RESPONSE_BYTES } from '@lib/alexa-skill';
 import type { CertificateSourceSetting } from '@lib/alexa-verification';
+import { METRICS_SERVER_DEFAULTS } from '@lib/metrics';
 import { DEFAULT_MUSIC_API_BASE_URL } from '@lib/music';
+import { DEFAULT_LOG_LEVEL, HTTP_SERVER_DEFAULTS } from '@lib/service-runtime';
 import { z } from 'zod';
 
 const bool = (fallback: boolean) =>
@@ -29,22 +31,24 @@ export const envVariables = z.object({
     .string()
     .regex(/^\/[A-Za-z0-9/_-]*$/, 'must be a path such as /alexa')
     .default(DEFAULT_ENDPOINT_PATH),
-  METRICS_PORT: port(9464),
-  METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+  METRICS_PORT: port(METRICS_SERVER_DEFAULTS.port),
+  METRICS_HOST: z.string().min(1).default(METRICS_SERVER_DEFAULTS.host),
   METRICS_PREFIX: z
     .string()
     .regex(/^([a-zA-Z_][a-zA-Z0-9_]*)?$/, 'must be a Prometheus metric name prefix')
     .default(''),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default(DEFAULT_LOG_LEVEL),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
-  BODY_LIMIT_BYTES: int(131_072, 1024, 10_485_760),
-  REQUEST_TIMEOUT_MS: int(5_000, 100, 600_000),
-  KEEP_ALIVE_TIMEOUT_MS: int(65_000, 1000, 3_600_000),
-  MAX_CONNECTIONS: int(1_000, 0, 1_000_000),
+  BODY_LIMIT_BYTES: int(HTTP_SERVER_DEFAULTS.bodyLimit, 1024, 10_485_760),
+  REQUEST_TIMEOUT_MS: int(HTTP_SERVER_DEFAULTS.requestTimeoutMs, 100, 600_000),
+  KEEP_ALIVE_TIMEOUT_MS: int(HTTP_SERVER_DEFAULTS.keepAliveTimeoutMs, 1000, 3_600_000),
+  MAX_CONNECTIONS: int(HTTP_SERVER_DEFAULTS.maxConnections, 0, 1_000_000),
   TRUST_PROXY: bool(false),
   ALEXA_DEADLINE_MS: int(DEFAULT_DEADLINE_MS, 500, 8000),
-  ALEXA_MAX_RESPONSE_BYTES: int(122_880, 1024, 10_485_760),
+  ALEXA_MAX_RESPONSE_BYTES: int(DEFAULT_MAX_RESPONSE_BYTES, 1024, 10_485_760),
   // Request verification (libs/alexa-verification).
   ALEXA_VERIFY: bool(true),
   ALEXA_SKILL_ID: z.string().optional(),

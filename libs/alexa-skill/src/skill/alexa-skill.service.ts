@@ -5,7 +5,11 @@ import { type EnvelopeFacts, isSkillEvent } from '@lib/alexa-protocol';
 import { AlexaApiClient, allowsAnyEndpoint } from '../alexa-api';
 import { ALEXA_SKILL_MODULE_OPTIONS } from '../alexa-skill.module-definition';
 import type { AlexaSkillModuleOptions } from '../alexa-skill-options.interface';
-import { BUILT_IN_TEXTS_TOKEN, DEFAULT_DEADLINE_MS } from '../alexa-skill.constants';
+import {
+  BUILT_IN_TEXTS_TOKEN,
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_MAX_RESPONSE_BYTES,
+} from '../alexa-skill.constants';
 import type { BuiltInTextKey } from '../built-in/built-in.texts';
 import { SkillHandlerRegistry, type RegisteredHandler } from '../handlers/skill-handler.registry';
 import { SkillRequestContext } from '../handlers/skill-request-context';
@@ -65,7 +69,7 @@ export class AlexaSkillService implements OnModuleInit {
     this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
     this.limits = {
       maxSpeechChars: options.maxSpeechChars ?? 8000,
-      maxResponseBytes: options.maxResponseBytes ?? 122_880,
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     };
     const alexaApi = options.alexaApi ?? {};
     this.apiClient = new AlexaApiClient(allowsAnyEndpoint('AlexaSkill', alexaApi), alexaApi.timeoutMs);

@@ -4,6 +4,14 @@ import type { Socket } from 'node:net';
 import { ClientAborts } from './client-aborts';
 import { jsonBodyParser, type RawBodyCheck, RawBodyChecks } from './json-body-parser';
 
+/** The limits a server gets when not configured (the service's env schema uses them as its defaults). */
+export const HTTP_SERVER_DEFAULTS = {
+  bodyLimit: 131_072,
+  requestTimeoutMs: 5_000,
+  keepAliveTimeoutMs: 65_000,
+  maxConnections: 1_000,
+} as const;
+
 export interface HttpServerLimits {
   /** Largest request body in bytes; larger ones get 413 (`BODY_LIMIT_BYTES`). @default 131072 */
   bodyLimit?: number;
@@ -86,8 +94,8 @@ export function clientAbortsOf(httpAdapter: unknown): ClientAborts | undefined {
  * fixed 404 body. An answer sent before the body was read closes the connection.
  */
 export function createFastifyAdapter(limits: HttpServerLimits = {}): FastifyAdapter {
-  const requestTimeout = limits.requestTimeoutMs ?? 5_000;
-  const bodyLimit = limits.bodyLimit ?? 131_072;
+  const requestTimeout = limits.requestTimeoutMs ?? HTTP_SERVER_DEFAULTS.requestTimeoutMs;
+  const bodyLimit = limits.bodyLimit ?? HTTP_SERVER_DEFAULTS.bodyLimit;
   const adapter = new ServiceFastifyAdapter({
     bodyLimit,
     requestTimeout,
@@ -95,7 +103,7 @@ export function createFastifyAdapter(limits: HttpServerLimits = {}): FastifyAdap
     // still waits for its 60 s default headersTimeout (checked every 30 s), so a client trickling a body held
     // its connection 60-90 s whatever REQUEST_TIMEOUT_MS said. Checked every second, the limit holds to ~1 s.
     http: { requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: 1000 },
-    keepAliveTimeout: limits.keepAliveTimeoutMs ?? 65_000,
+    keepAliveTimeout: limits.keepAliveTimeoutMs ?? HTTP_SERVER_DEFAULTS.keepAliveTimeoutMs,
     routerOptions: { maxParamLength: 200 },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -122,7 +130,7 @@ export function createFastifyAdapter(limits: HttpServerLimits = {}): FastifyAdap
   fastify.server.prependListener('clientError', (error: NodeJS.ErrnoException, socket: Socket) =>
     adapter.clientAborts.clientError(error, socket),
   );
-  const maxConnections = limits.maxConnections ?? 1_000;
+  const maxConnections = limits.maxConnections ?? HTTP_SERVER_DEFAULTS.maxConnections;
   if (maxConnections > 0) fastify.server.maxConnections = maxConnections;
   return adapter;
 }

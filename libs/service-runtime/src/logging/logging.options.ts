@@ -28,6 +28,9 @@ export const REDACTED_PATHS = [
   '*.headers["signature-256"]',
 ];
 
+/** The pino level when none is configured (the service's env schema uses it as its default). */
+export const DEFAULT_LOG_LEVEL = 'info';
+
 export interface ServiceLoggingOptions {
   /** pino level (`LOG_LEVEL`). @default 'info' */
   level?: string;
@@ -66,7 +69,7 @@ export interface ServiceLoggers {
  * checks and cost more CPU per line in all (measured: 8.2 vs 6.0 µs per line).
  */
 export function createLoggers(options: ServiceLoggingOptions): ServiceLoggers {
-  const level = options.level ?? 'info';
+  const level = options.level ?? DEFAULT_LOG_LEVEL;
   const base = { pid: process.pid };
   let flush = (): void => undefined;
   let destination = options.destination;
