@@ -37,6 +37,12 @@ const DEFAULTS = {
   retryStatuses: [429, 502, 503, 504],
 };
 
+/**
+ * The attempt's signal aborts the request when the timer fires; the attempt has settled by the time cockatiel
+ * would abort it on return, so that abort (an event dispatched per attempt) is skipped.
+ */
+const ATTEMPT_TIMEOUT = { strategy: TimeoutStrategy.Cooperative, abortOnReturn: false };
+
 const systemClock: Clock = { now: () => Date.now() };
 
 /** What the policies track of one call. */
@@ -96,7 +102,7 @@ export class UpstreamPolicies {
       'attemptTimeoutMs',
       options.attemptTimeoutMs ?? DEFAULTS.attemptTimeoutMs,
     );
-    this.attemptTimeout = timeout(this.attemptTimeoutMs, TimeoutStrategy.Cooperative);
+    this.attemptTimeout = timeout(this.attemptTimeoutMs, ATTEMPT_TIMEOUT);
 
     const retryOptions = options.retry === false ? { maxRetries: 0 } : (options.retry ?? {});
     this.retryBudget = {
@@ -177,7 +183,7 @@ export class UpstreamPolicies {
     const remaining = call.deadline - this.clock.now();
     if (remaining <= 0) throw new AttemptFailure('budget_exhausted');
     const cutByDeadline = remaining < this.attemptTimeoutMs;
-    const limit = cutByDeadline ? timeout(remaining, TimeoutStrategy.Cooperative) : this.attemptTimeout;
+    const limit = cutByDeadline ? timeout(remaining, ATTEMPT_TIMEOUT) : this.attemptTimeout;
     return limit.execute(async ({ signal }) => {
       try {
         return await send(signal);
