@@ -6,7 +6,7 @@ import { ResilientHttpConfigurableModule } from './resilient-http.module-definit
  *
  * ```ts
  * ResilientHttpModule.forFeature({ name: 'music', baseURL: 'https://api.spotify.com', totalBudgetMs: 2500 })
- * ResilientHttpModule.forFeatureAsync({ name: 'music', inject: [ConfigService], useFactory: (c) => ({ ... }) })
+ * ResilientHttpModule.forFeatureAsync({ name: 'music', inject: [MUSIC_OPTIONS], useFactory: (o) => ({ ... }) })
  * // then: constructor(@InjectResilientClient('music') private readonly http: ResilientHttpClient) {}
  * ```
  *
