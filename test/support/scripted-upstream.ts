@@ -1,6 +1,7 @@
 import { AxiosError, CanceledError } from 'axios';
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
-import type { Registry } from 'prom-client';
+import { Logger } from '@nestjs/common';
+import { Registry } from 'prom-client';
 import { ResilientHttpClient } from '../../libs/resilient-http/src/client/resilient-http.client';
 import type { ResilientClientDefinition } from '../../libs/resilient-http/src/resilient-http-options.interface';
 
@@ -45,25 +46,39 @@ function scriptedAdapter(replies: Reply[], fallback: Reply = { status: 200, body
   return { adapter, seen };
 }
 
-/** A `music` client on a scripted adapter; the jitter draws half of each ceiling. */
-export function scriptedClient(
-  registry: Registry,
-  replies: Reply[],
-  options: Partial<ResilientClientDefinition> = {},
-  fallback?: Reply,
-) {
-  const script = scriptedAdapter(replies, fallback);
-  const http = new ResilientHttpClient(
-    {
-      name: 'music',
-      baseURL: 'http://upstream.test',
-      random: () => 0.5,
-      ...options,
-      axios: { adapter: script.adapter },
-    },
-    registry,
-  );
-  return { http, seen: script.seen };
+/**
+ * Registers the suite's jest hooks (Nest logs off, fake timers from 2026-01-01, a fresh registry per test) and
+ * returns `client(replies, options?, fallback?)`: a `music` client on a scripted adapter whose jitter draws half
+ * of each ceiling; `metric(name, labels)` reads the current test's registry.
+ */
+export function scriptedUpstream() {
+  let registry = new Registry();
+  beforeAll(() => Logger.overrideLogger(false));
+  beforeEach(() => {
+    jest.useFakeTimers({ now: Date.parse('2026-01-01T00:00:00Z') });
+    registry = new Registry();
+  });
+  afterEach(() => jest.useRealTimers());
+
+  const client = (replies: Reply[], options: Partial<ResilientClientDefinition> = {}, fallback?: Reply) => {
+    const script = scriptedAdapter(replies, fallback);
+    const http = new ResilientHttpClient(
+      {
+        name: 'music',
+        baseURL: 'http://upstream.test',
+        random: () => 0.5,
+        ...options,
+        axios: { adapter: script.adapter },
+      },
+      registry,
+    );
+    return { http, seen: script.seen };
+  };
+  const metric = async (name: string, labels: Record<string, string>): Promise<number | undefined> => {
+    const data = await registry.getSingleMetric(name)?.get();
+    return data?.values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))?.value;
+  };
+  return { client, metric, registry: () => registry };
 }
 
 /** Advances jest's fake clock 1 ms at a time until the promise settles; `elapsed` is the fake time it took. */
@@ -78,13 +93,4 @@ export async function settle<T>(
   );
   while (!('value' in outcome) && !('error' in outcome)) await jest.advanceTimersByTimeAsync(1);
   return { ...outcome, elapsed: Date.now() - start };
-}
-
-export async function metricValue(
-  registry: Registry,
-  name: string,
-  labels: Record<string, string>,
-): Promise<number | undefined> {
-  const data = await registry.getSingleMetric(name)?.get();
-  return data?.values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))?.value;
 }

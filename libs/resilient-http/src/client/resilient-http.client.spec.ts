@@ -1,34 +1,18 @@
-import { Logger } from '@nestjs/common';
-import { Registry } from 'prom-client';
 import { z } from 'zod';
-import { metricValue, scriptedClient, settle } from '../../../../test/support/scripted-upstream';
-import type { Reply } from '../../../../test/support/scripted-upstream';
+import { scriptedUpstream, settle } from '../../../../test/support/scripted-upstream';
 import {
   AccessForbiddenError,
   AccessTokenRejectedError,
   UpstreamBadResponseError,
   UpstreamClientError,
 } from '../errors';
-import type { ResilientClientDefinition } from '../resilient-http-options.interface';
 import { ResilientHttpClient } from './resilient-http.client';
 
 // Answers and typed errors on a scripted adapter (test/support/scripted-upstream.ts); the policies'
 // behaviour is in policy/upstream-policies.spec.ts.
 
 describe('ResilientHttpClient', () => {
-  let registry: Registry;
-
-  beforeAll(() => Logger.overrideLogger(false));
-
-  beforeEach(() => {
-    jest.useFakeTimers({ now: Date.parse('2026-01-01T00:00:00Z') });
-    registry = new Registry();
-  });
-  afterEach(() => jest.useRealTimers());
-
-  const client = (replies: Reply[], options: Partial<ResilientClientDefinition> = {}, fallback?: Reply) =>
-    scriptedClient(registry, replies, options, fallback);
-  const metric = (name: string, labels: Record<string, string>) => metricValue(registry, name, labels);
+  const { client, metric, registry } = scriptedUpstream();
 
   describe('answers and typed errors', () => {
     it('sends the token as a bearer header and keeps it out of errors', async () => {
@@ -143,7 +127,7 @@ describe('ResilientHttpClient', () => {
     it('records the duration of each call, backoff included', async () => {
       const { http } = client([{ status: 503 }, { status: 200, body: '{}' }]);
       await settle(http.request({ operation: 'me', url: '/v1/me' }));
-      const text = await registry.getSingleMetricAsString('upstream_request_duration_seconds');
+      const text = await registry().getSingleMetricAsString('upstream_request_duration_seconds');
       expect(text).toContain('upstream_request_duration_seconds_sum{provider="music",operation="me"} 0.05');
       expect(text).toContain(
         'upstream_request_duration_seconds_bucket{le="0.05",provider="music",operation="me"} 1',

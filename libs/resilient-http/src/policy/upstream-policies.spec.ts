@@ -1,26 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { Registry } from 'prom-client';
-import { metricValue, scriptedClient, settle } from '../../../../test/support/scripted-upstream';
+import { scriptedUpstream, settle } from '../../../../test/support/scripted-upstream';
 import type { Reply } from '../../../../test/support/scripted-upstream';
 import { UpstreamRateLimitedError, UpstreamUnavailableError } from '../errors';
-import type { ResilientClientDefinition } from '../resilient-http-options.interface';
 
 // The policy stack as a client's caller sees it, on a scripted adapter and jest's fake timers.
 
 describe('UpstreamPolicies (through the client)', () => {
-  let registry: Registry;
-
-  beforeAll(() => Logger.overrideLogger(false));
-
-  beforeEach(() => {
-    jest.useFakeTimers({ now: Date.parse('2026-01-01T00:00:00Z') });
-    registry = new Registry();
-  });
-  afterEach(() => jest.useRealTimers());
-
-  const client = (replies: Reply[], options: Partial<ResilientClientDefinition> = {}, fallback?: Reply) =>
-    scriptedClient(registry, replies, options, fallback);
-  const metric = (name: string, labels: Record<string, string>) => metricValue(registry, name, labels);
+  const { client, metric } = scriptedUpstream();
 
   describe('retries', () => {
     it('retries a 503 twice with full-jitter backoff, then returns the answer', async () => {
