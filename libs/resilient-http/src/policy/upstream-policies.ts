@@ -3,15 +3,12 @@ import {
   BulkheadPolicy,
   CircuitBreakerPolicy,
   CircuitState,
-  ConsecutiveBreaker,
   DelegateBackoff,
   ExponentialBackoff,
   RetryPolicy,
-  SamplingBreaker,
   TimeoutPolicy,
   TimeoutStrategy,
   bulkhead,
-  circuitBreaker,
   handleWhen,
   retry,
   timeout,
@@ -20,7 +17,8 @@ import type { IBackoff, IRetryBackoffContext } from 'cockatiel';
 import type { UpstreamRequest } from '../client/upstream-request.interface';
 import type { CircuitStateName, RetryReason, UpstreamMetrics } from '../metrics';
 import type { Clock, HttpMethod, ResilientClientOptions } from '../resilient-http-options.interface';
-import { AttemptFailure, countsForBreaker, isRetryScheduled } from './attempt-failure';
+import { AttemptFailure, isRetryScheduled } from './attempt-failure';
+import { circuitStateName, positive, upstreamBreaker } from './upstream-breaker';
 import { decideRetry, fullJitter, retryWait } from './retry-decision';
 import type { RetryBudgetSettings } from './retry-decision';
 
@@ -31,8 +29,6 @@ const DEFAULTS = {
   baseDelayMs: 100,
   maxDelayMs: 1000,
   minAttemptMs: 100,
-  consecutiveFailures: 5,
-  halfOpenAfterMs: 10_000,
   retryMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'] as HttpMethod[],
   retryStatuses: [429, 502, 503, 504],
 };
@@ -56,20 +52,6 @@ export interface CallBudget {
   readonly signal: AbortSignal | undefined;
   /** Attempts started so far. */
   attempts: number;
-}
-
-/** A setting that must be a positive number. */
-export function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0)
-    throw new Error(`resilient-http: ${name} must be > 0, got ${value}`);
-  return value;
-}
-
-/** cockatiel's state as the metrics name it. */
-function circuitStateName(state: CircuitState): CircuitStateName {
-  if (state === CircuitState.Closed) return 'closed';
-  if (state === CircuitState.HalfOpen) return 'half_open';
-  return 'open';
 }
 
 /**
@@ -134,17 +116,7 @@ export class UpstreamPolicies {
     });
 
     if (options.circuitBreaker !== false) {
-      const breaker = options.circuitBreaker ?? {};
-      this.breaker = circuitBreaker(handleWhen(countsForBreaker), {
-        halfOpenAfter: positive('halfOpenAfterMs', breaker.halfOpenAfterMs ?? DEFAULTS.halfOpenAfterMs),
-        breaker: breaker.sampling
-          ? new SamplingBreaker({
-              threshold: breaker.sampling.threshold,
-              duration: breaker.sampling.durationMs,
-              minimumRps: breaker.sampling.minimumRps,
-            })
-          : new ConsecutiveBreaker(breaker.consecutiveFailures ?? DEFAULTS.consecutiveFailures),
-      });
+      this.breaker = upstreamBreaker(options.circuitBreaker ?? {});
       this.breaker.onStateChange((state) => this.circuitChanged(circuitStateName(state)));
     }
     if (options.bulkhead) {
