@@ -20,7 +20,7 @@ const LIBRARY_DEPENDENCIES = {
   'alexa-verification': ['alexa-protocol', 'metrics', 'tracing', 'state-store', 'service-runtime'],
   'alexa-skill': ['alexa-protocol', 'metrics', 'tracing', 'state-store', 'resilient-http'],
   'account-linking': ['alexa-protocol', 'alexa-skill', 'metrics', 'state-store', 'resilient-http'],
-  music: ['alexa-protocol', 'alexa-skill', 'account-linking', 'resilient-http'],
+  music: ['alexa-protocol', 'alexa-skill', 'account-linking', 'resilient-http', 'service-runtime'],
 };
 /** Libraries that must not know Alexa: neither our Alexa libraries nor Amazon's SDK. */
 const KNOWS_NO_ALEXA = new Set(['tracing', 'metrics', 'service-runtime', 'state-store', 'resilient-http']);

@@ -9,8 +9,12 @@ import {
   UpstreamUnavailableError,
 } from '@lib/resilient-http';
 import { loadConfig } from '../../apps/skill-service/src/config/env.schema';
-import { musicApiOptions } from '../../apps/skill-service/src/config/music-api-options';
-import { MusicApiClient, MusicApiModule, NoActiveDeviceError } from '../../libs/music/src/api';
+import {
+  MUSIC_API_SETTINGS,
+  MusicApiClient,
+  MusicApiModule,
+  NoActiveDeviceError,
+} from '../../libs/music/src/api';
 import { startFakeMusicApi } from '../../tools/fake-music-api.ts';
 import type { FakeMusicApi } from '../../tools/fake-music-api.ts';
 
@@ -31,7 +35,7 @@ describe('MusicApiClient against the fake music API', () => {
     moduleRef = await Test.createTestingModule({
       imports: [
         MusicApiModule.forRoot(
-          musicApiOptions(
+          MUSIC_API_SETTINGS.options(
             loadConfig({
               NODE_ENV: 'test',
               MUSIC_API_BASE_URL: fake.url,

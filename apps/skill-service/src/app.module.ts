@@ -4,13 +4,13 @@ import { AccountLinkingModule, type AccountLinkingModuleOptions } from '@lib/acc
 import { AlexaSkillModule, ProgressiveResponseModule, skillRequestReport } from '@lib/alexa-skill';
 import { AlexaVerificationModule } from '@lib/alexa-verification';
 import { MetricsModule } from '@lib/metrics';
-import { MUSIC_PROVIDER, MusicModule } from '@lib/music';
+import { MUSIC_PROVIDER } from '@lib/music';
 import { HealthModule, ServiceLoggingModule } from '@lib/service-runtime';
 import { StateStoreModule } from '@lib/state-store';
 import { traceLogFields, TracingModule, type TracingModuleOptions } from '@lib/tracing';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from './config/env.schema';
-import { musicApiOptions } from './config/music-api-options';
+import { FEATURE_MODULES } from './feature-modules';
 
 export interface AppModuleExtras {
   /** More modules, e.g. a domain module in a test. */
@@ -84,8 +84,8 @@ export class AppModule {
           allowAnyEndpoint: config.ALEXA_API_ENDPOINT_ALLOW_ANY,
           environment: config.NODE_ENV,
         }),
-        // Domain modules: each brings its handlers; nothing above names them.
-        MusicModule.forRoot({ api: musicApiOptions(config) }),
+        // Domain modules: each brings its handlers and its validated settings; nothing above names them.
+        ...FEATURE_MODULES.map((feature) => feature.forRoot(feature.settings.options(config))),
         ...(extras.imports ?? []),
       ],
     };

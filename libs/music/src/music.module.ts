@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AlexaSkillModule } from '@lib/alexa-skill';
-import { MusicApiModule } from './api';
+import type { ModuleSettings } from '@lib/service-runtime';
+import { MUSIC_API_SETTINGS, MusicApiModule } from './api';
 import type { MusicApiOptions } from './api';
 import { MusicLaunchHandler } from './handlers/launch.handler';
 import { MusicUpstreamErrorHandler } from './handlers/music-upstream-error.handler';
@@ -14,17 +15,23 @@ const intentHandlers = [WhatsPlayingHandler, PlayMusicHandler, PauseHandler];
 const errorHandlers = [MusicUpstreamErrorHandler];
 
 export interface MusicModuleOptions {
-  /** The music API client's settings (the app maps `MUSIC_API_*` onto them). @default {} */
+  /** The music API client's settings (`MUSIC_API_*` in the app). @default {} */
   api?: MusicApiOptions;
 }
 
 /**
  * The example domain module: a Spotify-like music API on behalf of the linked user. The skill core finds
- * its handlers by their decorators, and the built-in Help says its line; the app only imports this module.
+ * its handlers by their decorators, and the built-in Help says its line. A feature module: the app lists it, and
+ * its `MUSIC_API_*` settings are validated with the app's configuration and handed to `forRoot`.
  * Needs `ProgressiveResponseModule` (the app provides it globally).
  */
 @Module({})
 export class MusicModule {
+  static readonly settings: ModuleSettings<MusicModuleOptions> = {
+    ...MUSIC_API_SETTINGS,
+    options: (env) => ({ api: MUSIC_API_SETTINGS.options(env) }),
+  };
+
   static forRoot(options: MusicModuleOptions = {}): DynamicModule {
     return {
       module: MusicModule,

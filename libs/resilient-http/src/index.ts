@@ -24,3 +24,5 @@ export {
 export type { BadResponseReason, UnavailableReason } from './errors';
 export { UPSTREAM_METRIC_NAMES } from './metrics';
 export type { CircuitStateName, UpstreamOutcome } from './metrics';
+export { resilientClientSettings } from './settings/resilient-client.settings';
+export type { ResilientClientSettingsOptions } from './settings/resilient-client.settings';

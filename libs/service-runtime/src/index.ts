@@ -15,3 +15,9 @@ export {
 export type { RawBodyCheck } from './http/json-body-parser';
 export type { HttpServerLimits } from './http/fastify-adapter.factory';
 export { upstreamDnsLookup } from './dns/upstream-dns-lookup';
+export type {
+  FeatureModule,
+  ModuleSettings,
+  SettingsContext,
+  SettingsProblem,
+} from './settings/module-settings';

@@ -1,6 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigurationError, envVariables, loadConfig, tracingEnabled } from './env.schema';
+import { MusicModule } from '@lib/music';
+import { resilientClientSettings } from '@lib/resilient-http';
+import type { FeatureModule } from '@lib/service-runtime';
+import { configurationTable, TABLE_END, TABLE_START } from './configuration-table';
+import { ConfigurationError, environmentVariables, loadConfig, tracingEnabled } from './env.schema';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -155,6 +159,82 @@ describe('the tracing switch', () => {
   });
 });
 
+/** A feature module as a domain team writes one: its resilient client's settings under its own prefix. */
+const bankFeature = {
+  settings: resilientClientSettings({ envPrefix: 'BANK_API', upstream: 'the bank API' }),
+  forRoot: () => ({ module: class BankModule {} }),
+} satisfies FeatureModule<unknown>;
+const features = [MusicModule, bankFeature];
+
+describe("the feature modules' settings", () => {
+  const refused = (env: Record<string, string>): ConfigurationError => {
+    try {
+      loadConfig(env, features);
+    } catch (error) {
+      return error as ConfigurationError;
+    }
+    throw new Error('accepted');
+  };
+
+  it("are validated with the app's, each refusal naming its variable", () => {
+    const error = refused({
+      NODE_ENV: 'test',
+      PORT: 'x',
+      BANK_API_TOTAL_BUDGET_MS: '20',
+      MUSIC_API_MAX_RETRIES: '11',
+    });
+    expect(error.variables.sort()).toEqual(['BANK_API_TOTAL_BUDGET_MS', 'MUSIC_API_MAX_RETRIES', 'PORT']);
+    expect(error.message).toContain('BANK_API_TOTAL_BUDGET_MS: ');
+  });
+
+  it('need a base URL in production when the module has no default, and not elsewhere', () => {
+    const production = { NODE_ENV: 'production', ALEXA_SKILL_ID: 'amzn1.ask.skill.x' };
+    expect(refused(production).problems).toEqual([
+      'BANK_API_BASE_URL: required with NODE_ENV=production (the bank API)',
+    ]);
+    expect(() =>
+      loadConfig({ ...production, BANK_API_BASE_URL: 'https://bank.example' }, features),
+    ).not.toThrow();
+    expect(() => loadConfig({ NODE_ENV: 'test' }, features)).not.toThrow();
+  });
+
+  it("hand each module its typed options, with the client's defaults for unset variables", () => {
+    const config = loadConfig(
+      {
+        NODE_ENV: 'test',
+        BANK_API_BASE_URL: 'http://127.0.0.1:4010',
+        BANK_API_MAX_CONCURRENT: '20',
+        BANK_API_MAX_RETRIES: '0',
+      },
+      features,
+    );
+    expect(bankFeature.settings.options(config)).toEqual({
+      baseURL: 'http://127.0.0.1:4010',
+      totalBudgetMs: 2500,
+      attemptTimeoutMs: 1000,
+      retry: { maxRetries: 0, baseDelayMs: 100, maxDelayMs: 1000 },
+      circuitBreaker: { consecutiveFailures: 5, halfOpenAfterMs: 10_000 },
+      bulkhead: { maxConcurrent: 20 },
+    });
+    expect(MusicModule.settings.options(config).api).toMatchObject({
+      baseURL: 'https://api.spotify.com',
+      bulkhead: undefined,
+    });
+  });
+
+  it('refuse a variable two modules declare', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test' }, [MusicModule, MusicModule])).toThrow(
+      'the environment variable MUSIC_API_BASE_URL is declared twice',
+    );
+  });
+
+  it('come into the README table', () => {
+    expect(configurationTable(features)).toContain(
+      '| `BANK_API_BASE_URL` | (empty: required in production) | Base URL of the bank API. |',
+    );
+  });
+});
+
 describe('the README configuration tables', () => {
   const readme = readFileSync(join(__dirname, '../../../../README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## Configuration'));
@@ -163,10 +243,15 @@ describe('the README configuration tables', () => {
     '\n### Tracing: variables read by the OpenTelemetry SDK',
   );
   const variables = (table: string) => [...table.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
-  const owned = Object.keys(envVariables.shape);
+  const owned = Object.keys(environmentVariables().shape);
 
-  it('lists exactly the variables the schema reads', () => {
-    expect(variables(serviceTable).sort()).toEqual([...owned].sort());
+  it('is the table generated from the settings schemas (run npm run docs:config after changing them)', () => {
+    const generated = serviceTable.slice(
+      serviceTable.indexOf(TABLE_START) + TABLE_START.length + 1,
+      serviceTable.indexOf(TABLE_END) - 1,
+    );
+    expect(generated).toBe(configurationTable());
+    expect(variables(generated).sort()).toEqual([...owned].sort());
   });
 
   it('lists apart the OTEL_ variables only the OpenTelemetry SDK reads, each one the installed SDK does read', () => {

@@ -3,8 +3,7 @@ import type { CircuitBreakerPolicy } from 'cockatiel';
 import type { CircuitStateName } from '../metrics';
 import type { CircuitBreakerOptions } from '../resilient-http-options.interface';
 import { countsForBreaker } from './attempt-failure';
-
-const DEFAULTS = { consecutiveFailures: 5, halfOpenAfterMs: 10_000 };
+import { POLICY_DEFAULTS as DEFAULTS } from './policy-defaults';
 
 /** A setting that must be a positive number. */
 export function positive(name: string, value: number): number {

@@ -18,20 +18,10 @@ import type { UpstreamRequest } from '../client/upstream-request.interface';
 import type { CircuitStateName, RetryReason, UpstreamMetrics } from '../metrics';
 import type { Clock, HttpMethod, ResilientClientOptions } from '../resilient-http-options.interface';
 import { AttemptFailure, isRetryScheduled } from './attempt-failure';
+import { POLICY_DEFAULTS as DEFAULTS } from './policy-defaults';
 import { circuitStateName, positive, upstreamBreaker } from './upstream-breaker';
 import { decideRetry, fullJitter, retryWait } from './retry-decision';
 import type { RetryBudgetSettings } from './retry-decision';
-
-const DEFAULTS = {
-  totalBudgetMs: 2500,
-  attemptTimeoutMs: 1000,
-  maxRetries: 2,
-  baseDelayMs: 100,
-  maxDelayMs: 1000,
-  minAttemptMs: 100,
-  retryMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'] as HttpMethod[],
-  retryStatuses: [429, 502, 503, 504],
-};
 
 /**
  * The attempt's signal aborts the request when the timer fires; the attempt has settled by the time cockatiel
