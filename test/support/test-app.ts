@@ -50,6 +50,8 @@ export interface TestAppOptions {
   /** Sign requests sent with `alexa()` like Amazon (with the test development CA). @default true */
   sign?: boolean;
   imports?: ModuleMetadata['imports'];
+  /** The app's feature modules instead of its own list (their settings validated with the app's). */
+  features?: AppModuleExtras['features'];
   /** Account-linking options (the app always wires the module). */
   accountLinking?: AccountLinkingModuleOptions;
   /** The started OpenTelemetry SDK (`startTracingSdk()`), shut down when the app closes. @default off */
@@ -72,23 +74,27 @@ export interface TestApp {
 /** The real app (real Fastify, real modules) with test-friendly defaults: ephemeral ports, captured logs. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const certs = await testCertificates();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    // Verification is ON, as in production, against a development CA made for this test process:
-    // the chain is read from a folder instead of downloaded; every other check is the real one.
-    ALEXA_VERIFY: 'true',
-    ALEXA_CERT_SOURCE: `file:${certs.dir}`,
-    ALEXA_TRUSTED_CA_FILE: certs.caFile,
-    ALEXA_SKILL_ID: DEFAULT_SKILL_ID,
-    LOG_FORMAT: 'json',
-    LOG_LEVEL: 'info',
-    PORT: '0',
-    METRICS_PORT: '0',
-    METRICS_HOST: '127.0.0.1',
-    ...options.env,
-  });
+  const config = loadConfig(
+    {
+      NODE_ENV: 'test',
+      // Verification is ON, as in production, against a development CA made for this test process:
+      // the chain is read from a folder instead of downloaded; every other check is the real one.
+      ALEXA_VERIFY: 'true',
+      ALEXA_CERT_SOURCE: `file:${certs.dir}`,
+      ALEXA_TRUSTED_CA_FILE: certs.caFile,
+      ALEXA_SKILL_ID: DEFAULT_SKILL_ID,
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'info',
+      PORT: '0',
+      METRICS_PORT: '0',
+      METRICS_HOST: '127.0.0.1',
+      ...options.env,
+    },
+    options.features,
+  );
   const logs = new LogCapture();
   const app = await createApp(config, {
+    features: options.features,
     imports: options.imports,
     logDestination: logs,
     accountLinking: options.accountLinking,

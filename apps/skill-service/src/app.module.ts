@@ -5,7 +5,7 @@ import { AlexaSkillModule, ProgressiveResponseModule, skillRequestReport } from 
 import { AlexaVerificationModule } from '@lib/alexa-verification';
 import { MetricsModule } from '@lib/metrics';
 import { MUSIC_PROVIDER } from '@lib/music';
-import { HealthModule, ServiceLoggingModule } from '@lib/service-runtime';
+import { type FeatureModule, HealthModule, ServiceLoggingModule } from '@lib/service-runtime';
 import { StateStoreModule } from '@lib/state-store';
 import { traceLogFields, TracingModule, type TracingModuleOptions } from '@lib/tracing';
 import type { DestinationStream } from 'pino';
@@ -13,6 +13,8 @@ import type { AppConfig } from './config/env.schema';
 import { FEATURE_MODULES } from './feature-modules';
 
 export interface AppModuleExtras {
+  /** The feature modules, whose settings `config` was validated with. @default FEATURE_MODULES */
+  features?: readonly FeatureModule<unknown>[];
   /** More modules, e.g. a domain module in a test. */
   imports?: ModuleMetadata['imports'];
   /** Where log lines go (tests capture them). @default stdout */
@@ -85,7 +87,9 @@ export class AppModule {
           environment: config.NODE_ENV,
         }),
         // Domain modules: each brings its handlers and its validated settings; nothing above names them.
-        ...FEATURE_MODULES.map((feature) => feature.forRoot(feature.settings.options(config))),
+        ...(extras.features ?? FEATURE_MODULES).map((feature) =>
+          feature.forRoot(feature.settings.options(config)),
+        ),
         ...(extras.imports ?? []),
       ],
     };

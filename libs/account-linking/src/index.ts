@@ -13,3 +13,5 @@ export type {
   TokenVerdict,
 } from './metrics';
 export type { AccountLinkingTextKey } from './texts';
+export { upstreamErrorSpeech } from './errors';
+export type { UpstreamErrorSpeechDeclaration } from './errors';

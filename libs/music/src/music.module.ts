@@ -1,18 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { upstreamErrorSpeech } from '@lib/account-linking';
 import { AlexaSkillModule } from '@lib/alexa-skill';
 import type { ModuleSettings } from '@lib/service-runtime';
-import { MUSIC_API_SETTINGS, MusicApiModule } from './api';
+import { MUSIC_API_SETTINGS, MUSIC_PROVIDER, MusicApiModule } from './api';
 import type { MusicApiOptions } from './api';
 import { MusicLaunchHandler } from './handlers/launch.handler';
-import { MusicUpstreamErrorHandler } from './handlers/music-upstream-error.handler';
 import { PauseHandler } from './handlers/pause.handler';
 import { PlayMusicHandler } from './handlers/play-music.handler';
 import { WhatsPlayingHandler } from './handlers/whats-playing.handler';
-import { MUSIC_HELP } from './texts/music.texts';
+import { MUSIC_HELP, MUSIC_TEXTS } from './texts/music.texts';
 
 const requestHandlers = [MusicLaunchHandler];
 const intentHandlers = [WhatsPlayingHandler, PlayMusicHandler, PauseHandler];
-const errorHandlers = [MusicUpstreamErrorHandler];
 
 export interface MusicModuleOptions {
   /** The music API client's settings (`MUSIC_API_*` in the app). @default {} */
@@ -35,8 +34,18 @@ export class MusicModule {
   static forRoot(options: MusicModuleOptions = {}): DynamicModule {
     return {
       module: MusicModule,
-      imports: [MusicApiModule.forRoot(options.api), AlexaSkillModule.forFeature({ help: MUSIC_HELP })],
-      providers: [...requestHandlers, ...intentHandlers, ...errorHandlers],
+      imports: [
+        MusicApiModule.forRoot(options.api),
+        AlexaSkillModule.forFeature({ help: MUSIC_HELP }),
+        // Its API down, slow, rate-limited or answering nonsense: a spoken "try again later".
+        upstreamErrorSpeech({
+          client: MUSIC_PROVIDER,
+          texts: MUSIC_TEXTS,
+          unavailable: 'upstreamDown',
+          rateLimited: 'rateLimited',
+        }),
+      ],
+      providers: [...requestHandlers, ...intentHandlers],
     };
   }
 }

@@ -1,1 +1,3 @@
 export { AccountLinkingErrorHandler, upstreamAccessError } from './account-linking-error.handler';
+export { upstreamErrorSpeech, UpstreamErrorSpeechModule } from './upstream-error-speech';
+export type { UpstreamErrorSpeechDeclaration } from './upstream-error-speech';
