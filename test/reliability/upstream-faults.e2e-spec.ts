@@ -1,3 +1,4 @@
+import { EventEmitter, once } from 'node:events';
 import { Agent } from 'node:http';
 import { alexaRequest, type AlexaRequestBuilder } from '../../tools/alexa-request/envelope.ts';
 import { type FakeBehaviour, type FakeMusicApi, startFakeMusicApi } from '../../tools/fake-music-api.ts';
@@ -6,16 +7,21 @@ import { createTestApp, type TestApp } from '../support/test-app';
 import { MetricCounters } from './support/metric-counters';
 import { signingIdentity } from './support/signing-identity';
 import { signRequest } from '../../tools/alexa-request/sign.ts';
+import { until, within } from '../support/until';
 
 // Upstream faults under load: concurrent Alexa traffic on real sockets while the music API flaps
 // between healthy, slow, failing, hanging, rate-limited and malformed. Every request must still get HTTP 200
 // with a valid envelope inside the deadline, nothing may escape as an unhandled rejection, and once the API is
-// healthy again the circuit breaker closes and users hear real answers.
+// healthy again the circuit breaker closes and users hear real answers. A phase lasts until its behaviour met
+// enough upstream calls and enough Alexa requests were answered during it, however fast the machine is.
 
 const TOKEN = 'faults-linked-token-91ad';
 const DEADLINE_MS = 3_000;
-const PHASE_MS = 600;
 const CLIENTS = 16;
+/** Upstream calls (the breaker's probes included) that meet a phase's behaviour before the next phase. */
+const UPSTREAM_CALLS_PER_PHASE = 4;
+/** Alexa requests answered during a phase before the next one. */
+const ANSWERS_PER_PHASE = 2 * CLIENTS;
 const FLAPS: ReadonlyArray<FakeBehaviour | 'healthy'> = [
   'healthy',
   { mode: 'slow', delayMs: 500 },
@@ -88,20 +94,39 @@ describe('upstream faults under load', () => {
   it('answers every request with a valid envelope inside the deadline while the API flaps, then recovers', async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
     const results: Exchange[] = [];
+    const answers = new EventEmitter();
     let running = true;
     let next = 0;
     const client = async (): Promise<void> => {
-      while (running) results.push(await send(kinds[next++ % kinds.length], agent));
+      while (running) {
+        results.push(await send(kinds[next++ % kinds.length], agent));
+        answers.emit('answer');
+      }
+    };
+    const answered = async (count: number): Promise<void> => {
+      while (results.length < count) await once(answers, 'answer');
+    };
+    const upstreamCalls = async (count: number): Promise<void> => {
+      while (music.hits() < count) await music.nextRequest();
     };
     const clients = Array.from({ length: CLIENTS }, () => client());
-    for (const phase of FLAPS) {
-      music.reset();
-      if (phase !== 'healthy') music.behave(phase);
-      await sleep(PHASE_MS);
+    try {
+      for (const [index, phase] of FLAPS.entries()) {
+        music.reset(); // hit counts start at 0
+        if (phase !== 'healthy') music.behave(phase);
+        await within(
+          Promise.all([
+            upstreamCalls(UPSTREAM_CALLS_PER_PHASE),
+            answered(results.length + ANSWERS_PER_PHASE),
+          ]),
+          { what: `phase ${index} (${phase === 'healthy' ? phase : phase.mode}) met its calls` },
+        );
+      }
+    } finally {
+      music.reset(); // healthy for good
+      running = false;
+      await Promise.all(clients);
     }
-    music.reset(); // healthy for good
-    running = false;
-    await Promise.all(clients);
 
     // Every answer: 200, a valid envelope, inside the deadline (Alexa gives up after 8 s).
     const speech = new Map<string, number>();
@@ -116,34 +141,30 @@ describe('upstream faults under load', () => {
       const said = classify(envelope.response.outputSpeech?.ssml);
       speech.set(said, (speech.get(said) ?? 0) + 1);
     }
-    expect(results.length).toBeGreaterThan(200);
     // The faults really happened: users heard "try again later", and the breaker opened.
     expect(speech.get('upstream down') ?? 0).toBeGreaterThan(0);
     expect(await transitionsTo('open')).toBeGreaterThan(0);
 
-    // Recovery: within a few half-open periods the breaker closes and a linked user hears a real answer.
-    let recovered: string | undefined;
-    const deadline = Date.now() + 5_000;
-    while (Date.now() < deadline) {
-      const r = await send(kinds[0], agent);
-      const said = classify(
-        (JSON.parse(r.body) as { response: { outputSpeech?: { ssml: string } } }).response.outputSpeech?.ssml,
-      );
-      if (said === 'real answer' && (await circuitState()) === 0) {
-        recovered = said;
-        break;
-      }
-      await sleep(100);
-    }
+    // Recovery: after a half-open probe the breaker closes and a linked user hears a real answer.
+    await until(
+      async () => {
+        const r = await send(kinds[0], agent);
+        const said = classify(
+          (JSON.parse(r.body) as { response: { outputSpeech?: { ssml: string } } }).response.outputSpeech
+            ?.ssml,
+        );
+        return said === 'real answer' && (await circuitState()) === 0;
+      },
+      { what: 'a real answer with the breaker closed', intervalMs: 100 },
+    );
     agent.destroy();
-    expect(recovered).toBe('real answer');
     expect(fatal).toEqual([]);
 
     const latencies = results.map((r) => r.doneAt - r.sentAt).sort((a, b) => a - b);
     process.stderr.write(
       `[upstream-faults] ${results.length} requests, p50 ${Math.round(latencies[Math.floor(latencies.length * 0.5)])} ms, p99 ${Math.round(latencies[Math.floor(latencies.length * 0.99)])} ms, max ${Math.round(latencies.at(-1)!)} ms; ${[...speech].map(([k, n]) => `${n}x ${k}`).join(', ')}; breaker opened ${await transitionsTo('open')}x\n`,
     );
-  });
+  }, 60_000); // each wait below has its own 20 s bound, which names what did not happen
 
   async function transitionsTo(to: string): Promise<number> {
     return (await counters.samples('upstream_circuit_transitions_total'))
@@ -171,8 +192,4 @@ function classify(ssml: string | undefined): string {
     return 'real answer';
   }
   return 'other';
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

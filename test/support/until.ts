@@ -23,3 +23,19 @@ export async function until(
     await pause(intervalMs);
   }
 }
+
+/** Awaits `event`, or fails with `what` after an overall bound that only turns a hang into a clear failure. */
+export async function within<T>(
+  event: Promise<T>,
+  { what, timeoutMs = 20_000 }: Omit<UntilOptions, 'intervalMs'>,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not so after ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([event, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
