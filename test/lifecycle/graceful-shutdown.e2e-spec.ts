@@ -65,8 +65,10 @@ async function start(env: Record<string, string>): Promise<Started> {
 
 function handlerStarted(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
+    let seen = ''; // the line may arrive split over two chunks
     const onData = (d: Buffer): void => {
-      if (!d.toString().includes('{"handling":"SlowIntent"}')) return;
+      seen += d.toString();
+      if (!seen.includes('{"handling":"SlowIntent"}')) return;
       child.stdout?.off('data', onData);
       resolve();
     };

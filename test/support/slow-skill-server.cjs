@@ -14,7 +14,8 @@ const { Logger } = require('nestjs-pino');
 
 class SlowIntentHandler {
   async handle(input) {
-    // The test waits for this line, not for time, before it sends SIGTERM.
+    // The test waits for this line, not for time, before it sends SIGTERM. The delay below is the behaviour
+    // under test (a handler slower than the signal, or than SHUTDOWN_TIMEOUT_MS), not a wait of the test.
     process.stdout.write(`${JSON.stringify({ handling: 'SlowIntent' })}\n`);
     await new Promise((resolve) => setTimeout(resolve, Number(process.env.SLOW_MS ?? 1500)));
     return input.responseBuilder.speak('finally done').getResponse();
