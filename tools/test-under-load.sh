@@ -38,7 +38,8 @@ failed_runs=0
 total_start=$SECONDS
 for run in $(seq "$runs"); do
   start=$SECONDS
-  npm run test:e2e -- "$@" >"$out_dir/run-$run.log" 2>&1
+  # Jest's --selectProjects takes every word after it: test paths go after a second "--".
+  npm run test:e2e -- ${1:+--} "$@" >"$out_dir/run-$run.log" 2>&1
   code=$?
   tests=$(grep -E '^Tests:' "$out_dir/run-$run.log" | tail -1)
   echo "run $run: exit $code, ${tests:-Tests: (no summary)}, $((SECONDS - start)) s"
