@@ -130,13 +130,21 @@ describe('limits', () => {
   describe('request timeout (REQUEST_TIMEOUT_MS=1000)', () => {
     let t: TestApp;
     let port: number;
+    let server: Server;
     let counters: MetricCounters;
 
     beforeAll(async () => {
-      ({ t, port } = await listening({ REQUEST_TIMEOUT_MS: '1000' }));
+      ({ t, port, server } = await listening({ REQUEST_TIMEOUT_MS: '1000' }));
       counters = new MetricCounters(t.app);
     });
     afterAll(() => t.close());
+
+    it('gives the configured value to both timeouts Node enforces', () => {
+      expect({ requestTimeout: server.requestTimeout, headersTimeout: server.headersTimeout }).toEqual({
+        requestTimeout: 1_000,
+        headersTimeout: 1_000,
+      });
+    });
 
     it('answers 408 and closes a connection whose body never finishes', async () => {
       const before = await counters.snapshot();
