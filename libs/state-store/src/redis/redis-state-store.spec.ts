@@ -13,6 +13,7 @@ class FakeRedis extends EventEmitter {
   set = jest.fn((..._args: unknown[]): Promise<string | null> => Promise.resolve('OK'));
   get = jest.fn((_key: string): Promise<string | null> => Promise.resolve(null));
   del = jest.fn((_key: string): Promise<number> => Promise.resolve(1));
+  ping = jest.fn((): Promise<string> => Promise.resolve('PONG'));
   connect = jest.fn(() => Promise.resolve());
   quit = jest.fn(() => Promise.resolve('OK'));
   disconnect = jest.fn();
@@ -115,6 +116,24 @@ describe('RedisStateStore', () => {
     expect(redis.set).toHaveBeenCalledTimes(4);
     expect(await up()).toBe(1);
     expect(store.isShared).toBe(true);
+  });
+
+  it('probes an open breaker without traffic, again after a failed probe, and reports sharing resumed', async () => {
+    redis.set.mockRejectedValue(new Error('Command timed out'));
+    for (const key of ['a', 'b', 'c']) await store.claim(key, 1000);
+    expect(await up()).toBe(0);
+
+    redis.ping.mockRejectedValueOnce(new Error('Command timed out'));
+    await jest.advanceTimersByTimeAsync(2000);
+    expect(redis.ping).toHaveBeenCalledTimes(1);
+    expect(await up()).toBe(0);
+
+    await jest.advanceTimersByTimeAsync(2000);
+    expect(redis.ping).toHaveBeenCalledTimes(2);
+    expect(await up()).toBe(1);
+    expect(store.isShared).toBe(true);
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(redis.ping).toHaveBeenCalledTimes(2);
   });
 
   it('writes one log line per change between shared and per pod, none per failed request', async () => {

@@ -57,6 +57,7 @@ export class RedisStateStore implements StateStore, OnApplicationBootstrap, OnAp
   private problem = 'not connected yet';
   /** Set at shutdown: closing the connection is not an outage. */
   private closing = false;
+  private probeTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -70,6 +71,7 @@ export class RedisStateStore implements StateStore, OnApplicationBootstrap, OnAp
       breaker: new ConsecutiveBreaker(settings.breakerFailures),
     });
     this.breaker.onStateChange(() => this.report());
+    this.breaker.onBreak(() => this.scheduleProbe());
     redis.on('ready', () => this.report());
     redis.on('close', () => this.report());
     // Without a listener an error event would end the process; the cause is logged once per change.
@@ -93,6 +95,7 @@ export class RedisStateStore implements StateStore, OnApplicationBootstrap, OnAp
 
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
+    clearTimeout(this.probeTimer);
     if (this.redis.status === 'end') return;
     const abort = new AbortController();
     await Promise.race([
@@ -170,6 +173,25 @@ export class RedisStateStore implements StateStore, OnApplicationBootstrap, OnAp
     if (!this.tracing.enabled) return this.breaker.execute(command);
     const span = COMMAND_SPANS[operation];
     return this.tracing.inSpan(span.name, span.attributes, () => this.breaker.execute(command));
+  }
+
+  private scheduleProbe(): void {
+    clearTimeout(this.probeTimer);
+    if (this.closing) return;
+    this.probeTimer = setTimeout(() => this.probe(), this.settings.breakerHalfOpenAfterMs);
+    this.probeTimer.unref();
+  }
+
+  /**
+   * An open breaker is otherwise probed only by the next command, so an idle pod would report Redis down
+   * (`state_store_up` 0, the alert firing) long after it came back. A failed probe opens it again.
+   */
+  private probe(): void {
+    if (this.closing || this.breaker.state !== CircuitState.Open) return;
+    if (this.redis.status !== 'ready') return this.scheduleProbe();
+    this.breaker.execute(() => this.redis.ping()).catch((error: unknown) => {
+      if (error instanceof BrokenCircuitError && this.breaker.state === CircuitState.Open) this.scheduleProbe();
+    });
   }
 
   private fellBack<T>(operation: StateStoreOperation, answer: T): T {
