@@ -189,9 +189,12 @@ export class RedisStateStore implements StateStore, OnApplicationBootstrap, OnAp
   private probe(): void {
     if (this.closing || this.breaker.state !== CircuitState.Open) return;
     if (this.redis.status !== 'ready') return this.scheduleProbe();
-    this.breaker.execute(() => this.redis.ping()).catch((error: unknown) => {
-      if (error instanceof BrokenCircuitError && this.breaker.state === CircuitState.Open) this.scheduleProbe();
-    });
+    this.breaker
+      .execute(() => this.redis.ping())
+      .catch((error: unknown) => {
+        if (error instanceof BrokenCircuitError && this.breaker.state === CircuitState.Open)
+          this.scheduleProbe();
+      });
   }
 
   private fellBack<T>(operation: StateStoreOperation, answer: T): T {
