@@ -7,8 +7,14 @@ import type {
   SkillEventFacts,
 } from './envelope-facts.interface';
 
-/** Readings by parsed body: a body is read once, whoever asks first (verification or the skill endpoint). */
-const readings = new WeakMap<object, EnvelopeReading>();
+/**
+ * Where a parsed body keeps its reading, so a body is read once, whoever asks first (verification or the skill
+ * endpoint). A symbol-keyed property of the body itself, not a WeakMap: every request's body would be a new
+ * WeakMap key, and V8's ephemeron bookkeeping made that about ten times dearer than the read it saves. The
+ * property is not enumerable: serialisation, copies and comparisons of the body do not see it.
+ */
+const READING = Symbol('alexa.envelopeReading');
+type Memo = { [READING]?: EnvelopeReading };
 
 const refused = (refusal: EnvelopeRefusal): EnvelopeReading => Object.freeze({ facts: undefined, refusal });
 const NOT_AN_OBJECT = refused('body is not a JSON object');
@@ -23,10 +29,12 @@ const NO_IDS = refused('request.type or request.requestId is missing');
  */
 export function readEnvelope(body: unknown): EnvelopeReading {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return NOT_AN_OBJECT;
-  let reading = readings.get(body);
+  const memo = body as Memo;
+  let reading = memo[READING];
   if (reading === undefined) {
     reading = read(body as Json);
-    readings.set(body, reading);
+    // A frozen body (tests, callers' constants) is read each time instead.
+    if (Object.isExtensible(body)) Object.defineProperty(memo, READING, { value: reading });
   }
   return reading;
 }
