@@ -18,6 +18,7 @@ import {
   renderTargets,
   sharedStateCost,
   tracingCost,
+  layerCosts,
   type ScenarioRecord,
   summarise,
   summariseBurst,
@@ -361,6 +362,8 @@ async function main(): Promise<number> {
           `${leak.heapGrowth === null ? '?' : (leak.heapGrowth * 100).toFixed(1)} %\n`,
       );
     }
+    const layerLines = layerCosts(scenarios);
+    if (layerLines.length > 0) process.stdout.write(`\n${layerLines.join('\n')}\n`);
     const stateLines = sharedStateCost(scenarios);
     if (stateLines.length > 0) process.stdout.write(`\n${stateLines.join('\n')}\n`);
     const tracingLines = tracingCost(scenarios);

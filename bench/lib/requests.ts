@@ -11,7 +11,8 @@ export { DEFAULT_SKILL_ID };
 /** The linked user's token, accepted by the fake music API. */
 export const BENCH_ACCESS_TOKEN = 'bench-token';
 
-export type RequestKind = 'launch' | 'play-music';
+/** LaunchRequest, or the linked WhatsPlayingIntent (one upstream call). */
+export type RequestKind = 'launch' | 'whats-playing';
 
 export interface PreparedRequest {
   readonly body: string;
@@ -34,7 +35,7 @@ function template(kind: RequestKind): { prefix: string; suffix: string; idBase: 
   const builder =
     kind === 'launch'
       ? alexaRequest().launch()
-      : alexaRequest().intent('PlayMusicIntent', { query: 'Queen' }).linked(BENCH_ACCESS_TOKEN);
+      : alexaRequest().intent('WhatsPlayingIntent').linked(BENCH_ACCESS_TOKEN);
   const text = builder.skill(DEFAULT_SKILL_ID).requestId(PLACEHOLDER).body();
   const at = text.indexOf(PLACEHOLDER);
   runCounter += 1;

@@ -144,47 +144,118 @@ async function expectAnswer(
   return speech;
 }
 
+/** The track the fake upstream reports as playing for the benchmark's linked user. */
+const PLAYING_TRACK_URI = 'spotify:track:0DiWol3AO6WpXZgp0goxAV';
+const PLAYING_TRACK_NAME = 'One More Time';
+
+/**
+ * The fake music API (tools/fake-music-api.ts, own process) with the benchmark's linked user playing a track, so
+ * WhatsPlayingIntent reads a full currently-playing answer (200 with a track object), not a 204.
+ */
+async function startFakeUpstream(ctx: BenchContext): Promise<{ fake: ServerProcess; port: number }> {
+  const fakeScript = join(ctx.root, 'tools', 'fake-music-api.ts');
+  if (!existsSync(fakeScript))
+    throw new NotAvailableYet('tools/fake-music-api.ts is not in the repository yet');
+  const port = await freePort();
+  const fake = new ServerProcess({
+    name: 'fake-music-api',
+    script: fakeScript,
+    args: ['--port', String(port), '--host', '127.0.0.1', '--token', BENCH_ACCESS_TOKEN],
+    port,
+    stdoutFile: '/dev/null',
+  });
+  await fake.start();
+  const seeded = await fetch(`http://127.0.0.1:${port}/v1/me/player/play`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${BENCH_ACCESS_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ uris: [PLAYING_TRACK_URI] }),
+  }).catch((error: unknown) => error);
+  if (!(seeded instanceof Response) || seeded.status !== 204) {
+    await fake.stop();
+    throw new SanityFailure(`the fake music API did not start playing ${PLAYING_TRACK_URI}`);
+  }
+  return { fake, port };
+}
+
+/** POSTs a linked request and checks that it reached the fake upstream and answered with the playing track. */
+async function expectLinkedAnswer(
+  url: string,
+  request: PreparedRequest,
+  upstreamPort: number,
+  what: string,
+): Promise<string> {
+  const before = await fakeUpstreamHits(upstreamPort);
+  const answer = await post(url, request);
+  const hits = (await fakeUpstreamHits(upstreamPort)) - before;
+  const speech = speechOf(answer.text);
+  if (hits !== 1 || answer.status !== 200 || speech === undefined || !speech.includes(PLAYING_TRACK_NAME)) {
+    throw new SanityFailure(
+      `${what}: expected 200 naming "${PLAYING_TRACK_NAME}" after one upstream call, got ${answer.status} ` +
+        `after ${hits} call(s): ${snippet(answer.text)}`,
+    );
+  }
+  return speech;
+}
+
 function referenceScenario(
   id: number,
   key: ScenarioKey,
   title: string,
   description: string,
   script: string,
+  kind: RequestKind = 'launch',
 ): Scenario {
+  const linked = kind !== 'launch';
   return {
     id,
     key,
     title,
     description,
-    kind: 'launch',
+    kind,
     signed: false,
     async start(ctx, rep) {
+      const side: Record<string, ServerProcess> = {};
+      let upstreamPort: number | undefined;
+      if (linked) {
+        const upstream = await startFakeUpstream(ctx);
+        side.upstream = upstream.fake;
+        upstreamPort = upstream.port;
+      }
       const port = await freePort();
       const server = new ServerProcess({
         name: key,
         script: join(ctx.serversDir, script),
-        env: { PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
+        env: {
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          NODE_ENV: 'production',
+          ...(upstreamPort === undefined ? {} : { MUSIC_API_BASE_URL: `http://127.0.0.1:${upstreamPort}` }),
+        },
         nodeArgs: nodeArgs(ctx, key),
         port,
         stdoutFile: stdoutFile(ctx, key, rep),
       });
-      await server.start();
-      const url = `http://127.0.0.1:${port}/alexa`;
+      const stop = async (): Promise<void> => {
+        await server.stop();
+        for (const child of Object.values(side)) await child.stop();
+      };
       const running: RunningServer = {
         server,
-        url,
+        url: `http://127.0.0.1:${port}/alexa`,
         metricsUrl: undefined,
-        side: {},
+        side,
         answer: undefined,
-        requests: () => Promise.resolve(unsignedSource('launch')),
-        stop: async () => {
-          await server.stop();
-        },
+        requests: () => Promise.resolve(unsignedSource(kind)),
+        stop,
       };
       try {
-        running.answer = await expectAnswer(url, unsignedSource('launch').next(), title, WELCOME_FRAGMENT);
+        await server.start();
+        running.answer =
+          upstreamPort === undefined
+            ? await expectAnswer(running.url, unsignedSource(kind).next(), title, WELCOME_FRAGMENT)
+            : await expectLinkedAnswer(running.url, unsignedSource(kind).next(), upstreamPort, title);
       } catch (error) {
-        await running.stop();
+        await stop();
         throw error;
       }
       return running;
@@ -309,10 +380,6 @@ function serviceScenario(
       if (signed && (!signer || !ctx.certs)) {
         throw new NotAvailableYet(ctx.signingUnavailable ?? 'request signing is not available');
       }
-      const fakeScript = join(ctx.root, 'tools', 'fake-music-api.ts');
-      if (setup.music && !existsSync(fakeScript)) {
-        throw new NotAvailableYet('tools/fake-music-api.ts is not in the repository yet');
-      }
       const side: Record<string, ServerProcess> = {};
       const started: ServerProcess[] = [];
       const stop = async (): Promise<void> => {
@@ -321,17 +388,10 @@ function serviceScenario(
       try {
         let musicPort: number | undefined;
         if (setup.music) {
-          musicPort = await freePort();
-          const fake = new ServerProcess({
-            name: 'fake-music-api',
-            script: fakeScript,
-            args: ['--port', String(musicPort), '--host', '127.0.0.1', '--token', BENCH_ACCESS_TOKEN],
-            port: musicPort,
-            stdoutFile: '/dev/null',
-          });
-          await fake.start();
-          started.push(fake);
-          side.upstream = fake;
+          const upstream = await startFakeUpstream(ctx);
+          started.push(upstream.fake);
+          side.upstream = upstream.fake;
+          musicPort = upstream.port;
         }
         let redisPort: number | undefined;
         if (setup.redis) {
@@ -402,20 +462,7 @@ function serviceScenario(
         }
         const probe = (await requests(1)).next();
         if (setup.music && musicPort !== undefined) {
-          const before = await fakeUpstreamHits(musicPort);
-          const answer = await post(url, probe);
-          const hits = (await fakeUpstreamHits(musicPort)) - before;
-          if (hits === 0) {
-            throw new NotAvailableYet(
-              `PlayMusicIntent did not reach the fake music API (answered ${answer.status}: ` +
-                `${snippet(answer.text)}): the music module or account linking is not wired in yet`,
-            );
-          }
-          const speech = speechOf(answer.text);
-          if (answer.status !== 200 || speech === undefined) {
-            throw new SanityFailure(`${title}: expected 200, got ${answer.status} ${snippet(answer.text)}`);
-          }
-          running.answer = speech;
+          running.answer = await expectLinkedAnswer(url, probe, musicPort, title);
         } else {
           // The service's own handler answers (the music module greets linked users and sends an unlinked one
           // the link card): any well-formed answer passes; what it said is reported.
@@ -476,28 +523,36 @@ export const SCENARIOS: readonly Scenario[] = [
     'launch',
     { verify: true, music: false, redis: true },
   ),
+  referenceScenario(
+    10,
+    'handwritten_linked',
+    'hand-written: Express 5 + ask-sdk + axios, WhatsPlayingIntent',
+    'Express 5 + ExpressAdapter (verifiers off), WhatsPlayingIntent: one axios call (keep-alive agent) to the fake music API',
+    'handwritten-linked.mjs',
+    'whats-playing',
+  ),
   serviceScenario(
     5,
     'service_linked',
-    'service, linked PlayMusicIntent',
-    'signed PlayMusicIntent with a linked token: search + play against the fake music API (own process)',
-    'play-music',
+    'service, linked WhatsPlayingIntent',
+    'signed WhatsPlayingIntent with a linked token: one upstream call to the fake music API (own process)',
+    'whats-playing',
     { verify: true, music: true },
   ),
   serviceScenario(
     8,
     'service_linked_traced_10',
-    'service, linked PlayMusicIntent, 10 % traced',
+    'service, linked WhatsPlayingIntent, 10 % traced',
     'scenario 5 with tracing on, 10 % of the requests sampled, exported over OTLP to a sink (own process)',
-    'play-music',
+    'whats-playing',
     { verify: true, music: true, traceRatio: 0.1 },
   ),
   serviceScenario(
     9,
     'service_linked_traced_100',
-    'service, linked PlayMusicIntent, 100 % traced',
+    'service, linked WhatsPlayingIntent, 100 % traced',
     'scenario 5 with every request traced, exported over OTLP to a sink (own process)',
-    'play-music',
+    'whats-playing',
     { verify: true, music: true, traceRatio: 1 },
   ),
 ];
