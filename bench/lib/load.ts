@@ -1,6 +1,13 @@
 // Drives one server with autocannon (programmatic API) and reads its CPU time around the measured window.
 import autocannon from 'autocannon';
-import { cpuMicros, cpuTimes, processMemory } from '../../tools/process-stats.ts';
+import {
+  cpuMicros,
+  cpuTimes,
+  machineBusyMicros,
+  processMemory,
+  threadStats,
+  type ThreadGroupStats,
+} from '../../tools/process-stats.ts';
 import type { RequestSource } from './requests.ts';
 
 export interface LoadFigures {
@@ -20,6 +27,16 @@ export interface LoadFigures {
   sysUsPerRequest: number | null;
   /** The server's RSS right after the window, in MB. */
   rssMb: number | null;
+  /**
+   * The server's threads over the window, per request, grouped by name: `node` is the event loop, `libuv-worker`
+   * the thread pool, `V8 DefaultWorke` V8's helpers (concurrent marking, parallel scavenges, compilation).
+   */
+  threads?: Record<string, { cpuUs: number; switches: number; involuntary: number }>;
+  /**
+   * Cores kept busy over the window by everything else on the machine (other users' processes: all busy CPU
+   * less the server, its side processes and the load generator); null without /proc. A shared machine's noise.
+   */
+  foreignCores?: number | null;
   /** Extra processes (e.g. the fake upstream): their CPU per request over the same window. */
   sideCpuUsPerRequest?: Record<string, number | null>;
 }
@@ -44,6 +61,9 @@ export async function drive(options: DriveOptions): Promise<LoadFigures> {
     Object.entries(options.sidePids ?? {}).map(([name, sidePid]) => [name, cpuMicros(sidePid)]),
   );
   const cpuBefore = cpuTimes(pid);
+  const threadsBefore = threadStats(pid);
+  const machineBefore = machineBusyMicros();
+  const selfBefore = process.cpuUsage();
   const started = performance.now();
   let lastResponse = started;
   // autocannon's own histogram keeps whole milliseconds; its response event carries the exact time.
@@ -75,6 +95,9 @@ export async function drive(options: DriveOptions): Promise<LoadFigures> {
   });
   const result = await instance;
   const cpuAfter = cpuTimes(pid);
+  const threadsAfter = threadStats(pid);
+  const machineAfter = machineBusyMicros();
+  const self = process.cpuUsage(selfBefore);
   const memory = processMemory(pid);
   const elapsedSec = Math.max(lastResponse - started, 1) / 1000;
   const statusCodes = Object.fromEntries(
@@ -97,6 +120,25 @@ export async function drive(options: DriveOptions): Promise<LoadFigures> {
     sysUsPerRequest: perRequest(cpuBefore?.system, cpuAfter?.system),
     rssMb: memory?.rssMb ?? null,
   };
+  if (threadsBefore && threadsAfter && responses > 0)
+    figures.threads = perThread(threadsBefore, threadsAfter, responses);
+  const sideMicros = Object.entries(options.sidePids ?? {}).map(
+    ([name, sidePid]) => (cpuMicros(sidePid) ?? 0) - (sideBefore[name] ?? 0),
+  );
+  const serverMicros = (total(cpuAfter) ?? 0) - (total(cpuBefore) ?? 0);
+  figures.foreignCores =
+    machineBefore === undefined || machineAfter === undefined
+      ? null
+      : Math.max(
+          0,
+          machineAfter -
+            machineBefore -
+            serverMicros -
+            sideMicros.reduce((sum, v) => sum + v, 0) -
+            self.user -
+            self.system,
+        ) /
+        (elapsedSec * 1_000_000);
   if (options.sidePids) {
     figures.sideCpuUsPerRequest = Object.fromEntries(
       Object.entries(options.sidePids).map(([name, sidePid]) => [
@@ -106,6 +148,28 @@ export async function drive(options: DriveOptions): Promise<LoadFigures> {
     );
   }
   return figures;
+}
+
+function perThread(
+  before: Record<string, ThreadGroupStats>,
+  after: Record<string, ThreadGroupStats>,
+  responses: number,
+): Record<string, { cpuUs: number; switches: number; involuntary: number }> {
+  const zero: ThreadGroupStats = { threads: 0, cpuMicros: 0, voluntarySwitches: 0, involuntarySwitches: 0 };
+  return Object.fromEntries(
+    Object.entries(after).map(([name, a]) => {
+      const b = before[name] ?? zero;
+      const involuntary = a.involuntarySwitches - b.involuntarySwitches;
+      return [
+        name,
+        {
+          cpuUs: (a.cpuMicros - b.cpuMicros) / responses,
+          switches: (a.voluntarySwitches - b.voluntarySwitches + involuntary) / responses,
+          involuntary: involuntary / responses,
+        },
+      ];
+    }),
+  );
 }
 
 function total(times: { user: number; system: number } | undefined): number | undefined {

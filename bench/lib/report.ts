@@ -34,6 +34,8 @@ export interface LevelSummary {
   cpu_ratio_to_ceiling: number | null;
   cpu_ratio_to_official: number | null;
   p99_ratio_to_official: number | null;
+  /** The server's CPU and context switches per request by thread name (event loop `node`, pool, V8), medians. */
+  threads?: Record<string, { cpu_us: number | null; switches: number | null }>;
   /** Side processes' CPU per request (the fake upstream in scenario 5), medians. */
   side_cpu_us_per_request?: Record<string, number | null>;
   /** Every repetition's raw figures. */
@@ -103,6 +105,22 @@ function levelFigures(record: ScenarioRecord, connections: number): LoadFigures[
   return record.sessions.flatMap((s) => s.levels.filter((l) => l.connections === connections));
 }
 
+function threadMedians(figures: LoadFigures[]): Pick<LevelSummary, 'threads'> {
+  const names = [...new Set(figures.flatMap((f) => Object.keys(f.threads ?? {})))];
+  if (names.length === 0) return {};
+  return {
+    threads: Object.fromEntries(
+      names.map((name) => [
+        name,
+        {
+          cpu_us: medianOrNull(figures.map((f) => f.threads?.[name]?.cpuUs ?? null)),
+          switches: medianOrNull(figures.map((f) => f.threads?.[name]?.switches ?? null)),
+        },
+      ]),
+    ),
+  };
+}
+
 export function summarise(
   records: readonly ScenarioRecord[],
   connections: readonly number[],
@@ -132,6 +150,7 @@ export function summarise(
         cpu_ratio_to_ceiling: null,
         cpu_ratio_to_official: null,
         p99_ratio_to_official: null,
+        ...threadMedians(figures),
         ...(sideNames.length > 0
           ? {
               side_cpu_us_per_request: Object.fromEntries(

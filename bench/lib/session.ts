@@ -62,6 +62,18 @@ async function warmUp(ctx: BenchContext, running: RunningServer): Promise<number
   return warm.rps;
 }
 
+/** `event loop 41.2 us 0.31 sw, libuv-worker 20.3 us 1.02 sw, ...`: CPU and context switches per request. */
+function describeThreads(threads: NonNullable<LoadFigures['threads']>): string {
+  return Object.entries(threads)
+    .filter(([, t]) => t.cpuUs >= 0.05 || t.switches >= 0.01)
+    .sort(([, a], [, b]) => b.cpuUs - a.cpuUs)
+    .map(
+      ([name, t]) =>
+        `${name === 'node' ? 'event loop' : name} ${t.cpuUs.toFixed(1)} us ${t.switches.toFixed(2)} sw`,
+    )
+    .join(', ');
+}
+
 export async function runSession(
   ctx: BenchContext,
   scenario: Scenario,
@@ -93,6 +105,12 @@ export async function runSession(
           `p50 ${figures.p50Ms.toFixed(2)} ms  p99 ${figures.p99Ms.toFixed(2)} ms  ` +
           `cpu ${figures.cpuUsPerRequest?.toFixed(1) ?? '?'} us/req (kernel ${figures.sysUsPerRequest?.toFixed(1) ?? '?'})  errors ${figures.errors}/${figures.requests}`,
       );
+      if (figures.threads) {
+        ctx.log(
+          `           per request: ${describeThreads(figures.threads)}; other processes kept ` +
+            `${figures.foreignCores?.toFixed(2) ?? '?'} cores busy`,
+        );
+      }
     }
     return {
       rep,
