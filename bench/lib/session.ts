@@ -88,7 +88,9 @@ export async function runSession(
     const levels: LoadFigures[] = [];
     for (const connections of ctx.options.connections) {
       const estimate = estimates.get(connections) ?? warmupRps * (connections === 1 ? 0.5 : 1);
-      const amount = Math.max(connections * 20, Math.round(estimate * ctx.options.durationSec));
+      // A floor, so a warm-up slowed by a busy machine does not leave a window of a few hundred requests.
+      const floor = ctx.options.mode === 'smoke' ? connections * 20 : connections * 200;
+      const amount = Math.max(floor, Math.round(estimate * ctx.options.durationSec));
       const source = await running.requests(amount + connections + SPARE);
       const figures = await drive({
         url: running.url,
