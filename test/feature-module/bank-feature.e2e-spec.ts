@@ -1,7 +1,7 @@
 import { alexaRequest } from '../../tools/alexa-request/envelope.ts';
 import { FEATURE_MODULES } from '../../apps/skill-service/src/feature-modules';
 import { createTestApp, type TestApp } from '../support/test-app';
-import { startBankApi } from './bank/bank-api';
+import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream';
 import { BankModule } from './bank/bank.module';
 
 // A feature module added to the real app by listing it: its BANK_API_* settings validated with the app's,
@@ -10,11 +10,14 @@ import { BankModule } from './bank/bank.module';
 const TOKEN = 'Atza|IwEBIbank-linked-token-3d81c7';
 
 describe('a feature module declared with settings and upstream error speech', () => {
-  let bank: Awaited<ReturnType<typeof startBankApi>>;
+  let bank: FakeUpstream;
   let t: TestApp;
 
   beforeAll(async () => {
-    bank = await startBankApi();
+    bank = (await startFakeUpstream()).route('GET', /^\/accounts\//, {
+      status: 200,
+      body: { name: 'checking', balance: 1250 },
+    });
     t = await createTestApp({
       features: [...FEATURE_MODULES, BankModule],
       env: {
@@ -46,23 +49,25 @@ describe('a feature module declared with settings and upstream error speech', ()
   };
 
   it('calls the bank with the user token for the resolved account and speaks the balance', async () => {
-    bank.script({ status: 200, body: { name: 'savings', balance: 42 } });
+    bank.script('GET', '/accounts/SAVINGS', { status: 200, body: { name: 'savings', balance: 42 } });
     expect(await answer()).toEqual({
       outputSpeech: { type: 'SSML', ssml: '<speak>Your savings account holds 42 dollars.</speak>' },
       shouldEndSession: true,
     });
-    expect(bank.calls.at(-1)).toEqual({ url: '/accounts/SAVINGS', authorization: `Bearer ${TOKEN}` });
+    const call = bank.requests.at(-1);
+    expect(call?.url).toBe('/accounts/SAVINGS');
+    expect(call?.headers.authorization).toBe(`Bearer ${TOKEN}`);
   });
 
   it('answers a token the bank rejects (401) with the link card', async () => {
-    bank.script({ status: 401, body: { error: 'invalid_token' } });
+    bank.script('GET', '/accounts/SAVINGS', { status: 401, body: { error: 'invalid_token' } });
     const response = await answer();
     expect(response.card).toEqual({ type: 'LinkAccount' });
     expect(response.shouldEndSession).toBe(true);
   });
 
   it('apologises with the module text when the bank fails (503), in the request locale', async () => {
-    bank.script({ status: 503 }, { status: 503 });
+    bank.script('GET', '/accounts/SAVINGS', { status: 503 }, { status: 503 });
     expect((await answer()).outputSpeech.ssml).toBe(
       "<speak>The bank isn't answering right now. Please try again later.</speak>",
     );
@@ -72,7 +77,7 @@ describe('a feature module declared with settings and upstream error speech', ()
   });
 
   it('apologises when the bank does not answer within the attempt timeout', async () => {
-    bank.script('hang');
+    bank.script('GET', '/accounts/SAVINGS', 'hang');
     const response = await answer();
     expect(response.outputSpeech.ssml).toContain("The bank isn't answering right now.");
     expect(response.card).toBeUndefined();
@@ -80,11 +85,11 @@ describe('a feature module declared with settings and upstream error speech', ()
 
   it('apologises without calling the bank while its breaker is open', async () => {
     await answer(); // a success: the count of consecutive failures starts again
-    bank.script({ status: 503 }, { status: 503 }, { status: 503 });
+    bank.script('GET', '/accounts/SAVINGS', { status: 503 }, { status: 503 }, { status: 503 });
     for (let i = 0; i < 3; i++) await answer();
-    const callsBefore = bank.calls.length;
+    const callsBefore = bank.requests.length;
     expect((await answer()).outputSpeech.ssml).toContain("The bank isn't answering right now.");
-    expect(bank.calls.length).toBe(callsBefore);
+    expect(bank.requests.length).toBe(callsBefore);
     expect(t.logs.text()).toContain('bank API call failed');
     expect(t.logs.text()).not.toContain(TOKEN);
   });
