@@ -88,10 +88,12 @@ describe('npm run new:module', () => {
       'libs/weather-report',
       'test/weather-report',
       'test/music/skill-package.e2e-spec.ts',
+      'apps/skill-service/src/config',
     ]);
     expect(jest).toEqual({ status: 0, output: expect.stringMatching(/Tests:\s+\d+ passed, \d+ total/) });
     expect(jest.output).toContain('PASS unit libs/weather-report/src/weather-report-api.client.spec.ts');
     expect(jest.output).toContain('PASS e2e test/weather-report/weather-report.e2e-spec.ts');
     expect(jest.output).toContain('PASS e2e test/music/skill-package.e2e-spec.ts');
+    expect(jest.output).toContain('PASS unit apps/skill-service/src/config/env.schema.spec.ts');
   }, 300_000);
 });
