@@ -220,7 +220,6 @@ async function stalledBodies(
   const declared = 131_072;
   const rssBeforeMiB = Math.round(processMemory(service.pid)?.rssMb ?? 0);
   const sockets: Socket[] = [];
-  let closedEarly = 0;
   const chunk = Buffer.alloc(declared - 1, 0x61);
   await Promise.all(
     Array.from(
@@ -230,10 +229,7 @@ async function stalledBodies(
           const socket = connect({ port: service.port, host: '127.0.0.1' });
           sockets.push(socket);
           socket.on('error', () => undefined);
-          socket.once('close', () => {
-            closedEarly++;
-            resolveOne();
-          });
+          socket.once('close', () => resolveOne());
           socket.once('connect', () => {
             socket.write(
               `POST /alexa HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n`,
@@ -248,7 +244,6 @@ async function stalledBodies(
   const peakRssMiB = Math.round(processMemory(service.pid)?.peakRssMb ?? 0);
   const accepted = sockets.filter((s) => !s.destroyed && !s.closed).length;
   for (const socket of sockets) socket.destroy();
-  void closedEarly;
   return { accepted, rssBeforeMiB, peakRssMiB };
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { alexaRequest } from '../../tools/alexa-request/envelope.ts';
 import { type FakeMusicApi, startFakeMusicApi } from '../../tools/fake-music-api.ts';
 import { CountingResponseInterceptor, TestDomainModule } from '../support/test-domain.module';
-import { createTestApp, metricValue, type TestApp } from '../support/test-app';
+import { BUILT_IN_APOLOGY, createTestApp, metricValue, type TestApp } from '../support/test-app';
 
 describe('the skill endpoint (POST /alexa)', () => {
   let t: TestApp;
@@ -136,13 +136,7 @@ describe('the skill endpoint (POST /alexa)', () => {
       alexaRequest().intent('ExplodeIntent').requestId('amzn1.echo-api.request.explode-1'),
     );
     expect(res.statusCode).toBe(200);
-    expect(res.json().response).toEqual({
-      outputSpeech: {
-        type: 'SSML',
-        ssml: '<speak>Sorry, something went wrong. Please try again later.</speak>',
-      },
-      shouldEndSession: true,
-    });
+    expect(res.json().response).toEqual(BUILT_IN_APOLOGY);
     const line = t.logs.entries().find((e) => e.msg === 'skill handler failed');
     expect(line).toMatchObject({
       requestId: 'amzn1.echo-api.request.explode-1',

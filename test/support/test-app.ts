@@ -72,22 +72,36 @@ export interface TestApp {
 }
 
 /** The real app (real Fastify, real modules) with test-friendly defaults: ephemeral ports, captured logs. */
+/** The response of the built-in apology (en-US): what a failing handler's user hears. */
+export const BUILT_IN_APOLOGY = Object.freeze({
+  outputSpeech: {
+    type: 'SSML',
+    ssml: '<speak>Sorry, something went wrong. Please try again later.</speak>',
+  },
+  shouldEndSession: true,
+});
+
+/** What every in-process test app runs with: JSON logs the tests read, free ports, metrics on loopback. */
+export const TEST_SERVICE_ENV = {
+  NODE_ENV: 'test',
+  LOG_FORMAT: 'json',
+  LOG_LEVEL: 'info',
+  PORT: '0',
+  METRICS_PORT: '0',
+  METRICS_HOST: '127.0.0.1',
+} as const;
+
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const certs = await testCertificates();
   const config = loadConfig(
     {
-      NODE_ENV: 'test',
+      ...TEST_SERVICE_ENV,
       // Verification is ON, as in production, against a development CA made for this test process:
       // the chain is read from a folder instead of downloaded; every other check is the real one.
       ALEXA_VERIFY: 'true',
       ALEXA_CERT_SOURCE: `file:${certs.dir}`,
       ALEXA_TRUSTED_CA_FILE: certs.caFile,
       ALEXA_SKILL_ID: DEFAULT_SKILL_ID,
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'info',
-      PORT: '0',
-      METRICS_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
       ...options.env,
     },
     options.features,

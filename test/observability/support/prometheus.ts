@@ -169,23 +169,21 @@ export class PrometheusServer {
    * loaded machine) is passed over: the next successful one counts.
    */
   async scrapeAfter(epochSeconds: number, timeoutMs = 15_000): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
     let after = epochSeconds;
     let failed = 0;
-    for (;;) {
-      const at = await this.lastScrape();
-      if (at > after) {
+    return until(
+      async () => {
+        const at = await this.lastScrape();
+        if (at <= after) return undefined;
         if ((await this.value(`up{job="${this.job}"}`, at)) === 1) return at;
         failed++;
         after = at;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(
-          `no successful scrape after ${epochSeconds} within ${timeoutMs} ms (${failed} failed)\n${this.logs()}`,
-        );
-      }
-      await sleep(100);
-    }
+        return undefined;
+      },
+      timeoutMs,
+      () =>
+        `no successful scrape after ${epochSeconds} within ${timeoutMs} ms (${failed} failed)\n${this.logs()}`,
+    );
   }
 
   /**
@@ -194,27 +192,28 @@ export class PrometheusServer {
    * means no rule files.
    */
   async rulesEvaluatedAfter(epochSeconds: number, timeoutMs = 15_000): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const answer = (await this.get('/api/v1/rules')) as {
-        data?: {
-          groups: Array<{
-            name: string;
-            lastEvaluation: string;
-            rules: Array<{ health: string; lastError?: string }>;
-          }>;
+    return until(
+      async () => {
+        const answer = (await this.get('/api/v1/rules')) as {
+          data?: {
+            groups: Array<{
+              name: string;
+              lastEvaluation: string;
+              rules: Array<{ health: string; lastError?: string }>;
+            }>;
+          };
         };
-      };
-      const groups = answer.data?.groups ?? [];
-      const broken = groups.flatMap((g) => g.rules.filter((r) => r.health === 'err').map((r) => r.lastError));
-      if (broken.length > 0) throw new Error(`rules fail to evaluate: ${broken.join('; ')}`);
-      const times = groups.map((g) => Date.parse(g.lastEvaluation) / 1000);
-      if (groups.length > 0 && times.every((t) => t > epochSeconds)) return Math.max(...times);
-      if (Date.now() > deadline) {
-        throw new Error(`rules not evaluated after ${epochSeconds} within ${timeoutMs} ms\n${this.logs()}`);
-      }
-      await sleep(100);
-    }
+        const groups = answer.data?.groups ?? [];
+        const broken = groups.flatMap((g) =>
+          g.rules.filter((r) => r.health === 'err').map((r) => r.lastError),
+        );
+        if (broken.length > 0) throw new Error(`rules fail to evaluate: ${broken.join('; ')}`);
+        const times = groups.map((g) => Date.parse(g.lastEvaluation) / 1000);
+        return groups.length > 0 && times.every((t) => t > epochSeconds) ? Math.max(...times) : undefined;
+      },
+      timeoutMs,
+      () => `rules not evaluated after ${epochSeconds} within ${timeoutMs} ms\n${this.logs()}`,
+    );
   }
 
   /** The alerts pending or firing now. */
@@ -237,27 +236,47 @@ export class PrometheusServer {
   }
 
   private async waitUntilReady(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (this.child.exitCode !== null || this.child.signalCode !== null) {
-        throw new Error(
-          `prometheus exited (${this.child.exitCode ?? this.child.signalCode})\n${this.logs()}`,
-        );
-      }
-      try {
-        const res = await fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(1000) });
-        if (res.ok) return;
-      } catch {
-        // not listening yet
-      }
-      await sleep(100);
-    }
-    throw new Error(`prometheus not ready within ${timeoutMs} ms\n${this.logs()}`);
+    await until(
+      async () => {
+        if (this.child.exitCode !== null || this.child.signalCode !== null) {
+          throw new Error(
+            `prometheus exited (${this.child.exitCode ?? this.child.signalCode})\n${this.logs()}`,
+          );
+        }
+        try {
+          const res = await fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(1000) });
+          return res.ok ? true : undefined;
+        } catch {
+          return undefined; // not listening yet
+        }
+      },
+      timeoutMs,
+      () => `prometheus not ready within ${timeoutMs} ms\n${this.logs()}`,
+    );
   }
 
   private async get(path: string): Promise<unknown> {
     const res = await fetch(`${this.url}${path}`, { signal: AbortSignal.timeout(5000) });
     return res.json();
+  }
+}
+
+/**
+ * Reads Prometheus' state until `probe` finds what it waits for. Prometheus has no push API for its own state
+ * (readiness, scrapes, rule evaluations), so its HTTP API is read every 100 ms until the condition holds or
+ * the overall deadline passes.
+ */
+async function until<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  failure: () => string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(failure());
+    await sleep(100);
   }
 }
 

@@ -14,7 +14,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from '../../../apps/skill-service/src/app.module';
 import { APP_OPTIONS, createServiceAdapter } from '../../../apps/skill-service/src/bootstrap';
 import { loadConfig } from '../../../apps/skill-service/src/config/env.schema';
-import { LogCapture, metricValue } from '../test-app';
+import { LogCapture, metricValue, TEST_SERVICE_ENV } from '../test-app';
 import type { SignedRequest } from './signed-request';
 
 export interface VerificationTestAppOptions {
@@ -53,15 +53,7 @@ export interface VerificationTestApp {
 export async function createVerificationTestApp(
   options: VerificationTestAppOptions = {},
 ): Promise<VerificationTestApp> {
-  const env = {
-    NODE_ENV: 'test',
-    LOG_FORMAT: 'json',
-    LOG_LEVEL: 'info',
-    PORT: '0',
-    METRICS_PORT: '0',
-    METRICS_HOST: '127.0.0.1',
-    ...options.env,
-  };
+  const env = { ...TEST_SERVICE_ENV, ...options.env };
   const config = loadConfig(env);
   const logs = new LogCapture();
   let builder = Test.createTestingModule({
