@@ -101,17 +101,23 @@ export class AlexaVerificationGuard implements CanActivate, OnApplicationBootstr
 
   /** Timestamp, skill ID and replay of an authenticated request's envelope. */
   private checkEnvelope(body: unknown, span: TraceSpan): boolean | Promise<boolean> {
-    const refuse = (error: unknown): never => {
-      span.fail(failedCheck(error));
-      return this.refuse(error);
-    };
     let checked: void | Promise<void>;
     try {
       checked = this.verifier.checkEnvelope(body);
     } catch (error) {
-      return refuse(error);
+      return this.refuseInSpan(error, span);
     }
-    return checked === undefined ? true : checked.then(() => true, refuse);
+    return checked === undefined
+      ? true
+      : checked.then(
+          () => true,
+          (error: unknown) => this.refuseInSpan(error, span),
+        );
+  }
+
+  private refuseInSpan(error: unknown, span: TraceSpan): never {
+    span.fail(failedCheck(error));
+    return this.refuse(error);
   }
 
   /**
