@@ -3,7 +3,7 @@
  * Calls to it carry the request's apiAccessToken, so they must never go anywhere else.
  * (https://developer.amazon.com/en-US/docs/alexa/custom-skills/request-and-response-json-reference.html#system-object)
  */
-export const ALEXA_API_HOSTS: ReadonlySet<string> = new Set([
+const ALEXA_API_HOSTS: ReadonlySet<string> = new Set([
   'api.amazonalexa.com',
   'api.eu.amazonalexa.com',
   'api.fe.amazonalexa.com',

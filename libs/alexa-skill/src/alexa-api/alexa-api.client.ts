@@ -3,7 +3,7 @@ import type { services } from 'ask-sdk-model';
 import { isAlexaApiUrl } from './alexa-api-endpoint';
 
 /** Longest an Alexa service-client call may take when not configured: the whole answer is due within 8 s. */
-export const DEFAULT_ALEXA_API_TIMEOUT_MS = 2000;
+const DEFAULT_ALEXA_API_TIMEOUT_MS = 2000;
 
 /** A service-client call to a URL outside the Alexa API hosts: refused before anything is sent. */
 export class AlexaApiEndpointRefusedError extends Error {
