@@ -17,16 +17,19 @@ abstract class SpeakingHandler implements SkillHandler {
   abstract handle(input: HandlerInput, context: SkillRequestContext): Response;
 }
 
-/** The greeting, what the modules offer (their launch lines), and the question. */
-@RequestHandler('LaunchRequest', { fallback: true })
-export class LaunchRequestHandler extends SpeakingHandler {
+/** A built-in answer that says the lines the modules contribute (`AlexaSkillModule.forFeature`). */
+abstract class ContributedHandler extends SpeakingHandler {
   constructor(
     @Inject(BUILT_IN_TEXTS_TOKEN) texts: SpeechTexts<BuiltInTextKey>,
-    private readonly contributions: SkillContributions,
+    protected readonly contributions: SkillContributions,
   ) {
     super(texts);
   }
+}
 
+/** The greeting, what the modules offer (their launch lines), and the question. */
+@RequestHandler('LaunchRequest', { fallback: true })
+export class LaunchRequestHandler extends ContributedHandler {
   handle(input: HandlerInput, context: SkillRequestContext): Response {
     const { locale } = context;
     const question = this.texts.get(locale, 'reprompt');
@@ -41,14 +44,7 @@ export class LaunchRequestHandler extends SpeakingHandler {
 
 /** What each module lets the user do (their help lines), then the core's sentence. */
 @IntentHandler('AMAZON.HelpIntent', { fallback: true })
-export class HelpIntentHandler extends SpeakingHandler {
-  constructor(
-    @Inject(BUILT_IN_TEXTS_TOKEN) texts: SpeechTexts<BuiltInTextKey>,
-    private readonly contributions: SkillContributions,
-  ) {
-    super(texts);
-  }
-
+export class HelpIntentHandler extends ContributedHandler {
   handle(input: HandlerInput, context: SkillRequestContext): Response {
     const { locale } = context;
     const speech = [...this.contributions.lines('help', locale), this.texts.get(locale, 'help')];

@@ -158,7 +158,6 @@ export class AlexaSkillService implements OnModuleInit {
     const builder = SkillBuilders.custom()
       .withPersistenceAdapter(this.persistence)
       .withApiClient(this.apiClient)
-
       .addRequestHandlers({
         canHandle: () => true,
         handle: async (input: HandlerInput): Promise<Response> => {
