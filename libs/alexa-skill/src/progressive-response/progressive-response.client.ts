@@ -53,19 +53,14 @@ export function progressiveTargetFrom(
  */
 export class ProgressiveResponseClient implements OnApplicationShutdown {
   private readonly logger = new Logger(ProgressiveResponseClient.name);
-  private readonly http: ResilientHttpClient;
   private readonly delayMs: number;
   private readonly allowAnyEndpoint: boolean;
 
-  private readonly tracing: Tracing;
-
   constructor(
-    http: ResilientHttpClient,
+    private readonly http: ResilientHttpClient,
     options: ProgressiveResponseOptions = {},
-    tracing: Tracing = NOOP_TRACING,
+    private readonly tracing: Tracing = NOOP_TRACING,
   ) {
-    this.http = http;
-    this.tracing = tracing;
     this.delayMs = options.delayMs ?? 1000;
     this.allowAnyEndpoint = allowsAnyEndpoint('ProgressiveResponse', options);
   }
