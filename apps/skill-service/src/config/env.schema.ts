@@ -268,7 +268,7 @@ export function tracingEnabled(config: AppConfig): boolean {
 export class ConfigurationError extends Error {
   constructor(
     readonly problems: string[],
-    /** The variables concerned, in the order of `problems`. */
+    /** The variables concerned, each once, in the order they first appear in `problems`. */
     readonly variables: string[] = [],
   ) {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
