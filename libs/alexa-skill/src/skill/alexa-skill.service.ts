@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { type HandlerInput, ResponseFactory, type Skill, SkillBuilders } from 'ask-sdk-core';
 import type { RequestEnvelope, Response, ResponseEnvelope } from 'ask-sdk-model';
-import { type EnvelopeFacts, isSkillEvent } from '@lib/alexa-protocol';
+import type { EnvelopeFacts } from '@lib/alexa-protocol';
 import { AlexaApiClient, allowsAnyEndpoint } from '../alexa-api';
 import { ALEXA_SKILL_MODULE_OPTIONS } from '../alexa-skill.module-definition';
 import type { AlexaSkillModuleOptions } from '../alexa-skill-options.interface';
@@ -102,7 +102,7 @@ export class AlexaSkillService implements OnModuleInit {
     };
 
     let responseEnvelope: ResponseEnvelope;
-    const event = isSkillEvent(requestType);
+    const event = facts.skillEvent !== undefined;
     if (event && !(await this.events.claim(context.skillId, context.requestId))) {
       // Another delivery of this event has it (any pod): acknowledge; Amazon redelivers until it sees a 200.
       report.handler = 'redelivery';
@@ -165,7 +165,7 @@ export class AlexaSkillService implements OnModuleInit {
           const handler = route(context);
           if (!handler) {
             // Events without a handler are still acknowledged, as Amazon expects.
-            if (isSkillEvent(context.requestType)) return input.responseBuilder.getResponse();
+            if (context.facts.skillEvent !== undefined) return input.responseBuilder.getResponse();
             throw new NoSkillHandlerError(context.requestType);
           }
           context.handlerName = handler.handlerName;
