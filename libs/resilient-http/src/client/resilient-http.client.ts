@@ -8,6 +8,7 @@ import { outcomeOf, toUpstreamError } from '../errors/error-mapping';
 import { UpstreamMetrics } from '../metrics';
 import type { CircuitStateName, UpstreamOutcome } from '../metrics';
 import { AttemptFailure } from '../policy/attempt-failure';
+import { systemClock } from '../policy/policy-defaults';
 import { UpstreamPolicies } from '../policy/upstream-policies';
 import type { CallBudget } from '../policy/upstream-policies';
 import type { Clock, HttpMethod, ResilientClientDefinition } from '../resilient-http-options.interface';
@@ -23,8 +24,6 @@ import {
   withTraceHeaders,
 } from './upstream-spans';
 import type { CallOptions, UpstreamRequest, UpstreamResponse } from './upstream-request.interface';
-
-const systemClock: Clock = { now: () => Date.now() };
 
 interface CallState extends CallBudget {
   readonly req: UpstreamRequest;

@@ -1,4 +1,7 @@
-import type { HttpMethod } from '../resilient-http-options.interface';
+import type { Clock, HttpMethod } from '../resilient-http-options.interface';
+
+/** The clock when none is injected. */
+export const systemClock: Clock = { now: () => Date.now() };
 
 /** The client's defaults for unset options, also the defaults of the `<PREFIX>_*` environment settings. */
 export const POLICY_DEFAULTS = {

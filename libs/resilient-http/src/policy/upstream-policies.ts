@@ -18,7 +18,7 @@ import type { UpstreamRequest } from '../client/upstream-request.interface';
 import type { CircuitStateName, RetryReason, UpstreamMetrics } from '../metrics';
 import type { Clock, HttpMethod, ResilientClientOptions } from '../resilient-http-options.interface';
 import { AttemptFailure, isRetryScheduled } from './attempt-failure';
-import { POLICY_DEFAULTS as DEFAULTS } from './policy-defaults';
+import { POLICY_DEFAULTS as DEFAULTS, systemClock } from './policy-defaults';
 import { circuitStateName, positive, upstreamBreaker } from './upstream-breaker';
 import { decideRetry, fullJitter, retryWait } from './retry-decision';
 import type { RetryBudgetSettings } from './retry-decision';
@@ -28,8 +28,6 @@ import type { RetryBudgetSettings } from './retry-decision';
  * would abort it on return, so that abort (an event dispatched per attempt) is skipped.
  */
 const ATTEMPT_TIMEOUT = { strategy: TimeoutStrategy.Cooperative, abortOnReturn: false };
-
-const systemClock: Clock = { now: () => Date.now() };
 
 /** What the policies track of one call. */
 export interface CallBudget {
