@@ -170,14 +170,15 @@ export class UpstreamPolicies {
     cutByDeadline: boolean,
   ): unknown {
     if (timedOut)
-      return cutByDeadline ? new AttemptFailure('budget_exhausted') : this.failed(call, 'timeout');
+      return cutByDeadline
+        ? new AttemptFailure('budget_exhausted')
+        : this.failed(call, new AttemptFailure('timeout'));
     if (call.signal?.aborted) return new AttemptFailure('aborted');
     if (!(error instanceof AttemptFailure)) return error;
     return this.failed(call, error);
   }
 
-  private failed(call: CallBudget, failureOrKind: AttemptFailure | 'timeout'): AttemptFailure {
-    const failure = typeof failureOrKind === 'string' ? new AttemptFailure(failureOrKind) : failureOrKind;
+  private failed(call: CallBudget, failure: AttemptFailure): AttemptFailure {
     let reason: RetryReason | undefined;
     if (failure.kind === 'timeout' || failure.kind === 'network') reason = failure.kind;
     else if (failure.status !== undefined && this.retryStatuses.has(failure.status)) {
