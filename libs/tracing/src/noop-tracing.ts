@@ -1,6 +1,7 @@
 import type { TraceSpan, Tracing } from './tracing.interface';
 
-const NOOP_SPAN: TraceSpan = Object.freeze({
+/** A span that records nothing. */
+export const NOOP_SPAN: TraceSpan = Object.freeze({
   setAttribute: () => undefined,
   fail: () => undefined,
 });

@@ -11,6 +11,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import type { IncomingHttpHeaders } from 'node:http';
+import { NOOP_SPAN } from './noop-tracing';
 import { TRACER_NAME } from './tracing.constants';
 import type { TraceAttributes, TraceAttributeValue, TraceSpan, Tracing } from './tracing.interface';
 
@@ -46,8 +47,6 @@ class OtelSpan implements TraceSpan {
   }
 }
 
-const UNRECORDED_SPAN: TraceSpan = Object.freeze({ setAttribute: () => undefined, fail: () => undefined });
-
 function errorType(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;
 }
@@ -69,7 +68,7 @@ export class OtelTracing implements Tracing {
     // A trace the sampler left out gets no child spans: the standard samplers never sample the child of an
     // unsampled span (parent-based ones follow it, ratio ones decide on the same trace ID), and making them
     // costs as much as making recorded ones. Log lines and upstream calls then carry the unsampled parent's IDs.
-    if (trace.getActiveSpan()?.isRecording() === false) return work(UNRECORDED_SPAN);
+    if (trace.getActiveSpan()?.isRecording() === false) return work(NOOP_SPAN);
     const span = this.tracer.startSpan(name, {
       kind: kind === 'client' ? SpanKind.CLIENT : SpanKind.INTERNAL,
       attributes: defined(attributes),
