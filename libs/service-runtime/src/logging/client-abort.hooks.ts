@@ -7,6 +7,7 @@ import { type ClientAbort, CLIENT_ABORT_KINDS } from '../http/client-aborts';
 import { clientAbortsOf } from '../http/fastify-adapter.factory';
 import { REQUEST_LOGGER, SERVICE_LOGGING_OPTIONS } from './logging.constants';
 import type { ServiceLoggingOptions } from './logging.options';
+import { requestLogFields } from './request-log.hooks';
 
 /**
  * A request whose connection closed before it was answered gets its one log line here, at info level (the
@@ -39,15 +40,7 @@ export class ClientAbortHooks implements OnModuleInit {
     this.aborted.inc({ phase, reason });
     if (!this.logger.isLevelEnabled('info')) return;
     const fields = request
-      ? {
-          reqId: request.id,
-          method: request.method,
-          route: request.routeOptions.url ?? 'unmatched',
-          phase,
-          reason,
-          latencyMs: reply && Math.round(reply.elapsedTime * 100) / 100,
-          ...this.options.requestProps?.(request.raw),
-        }
+      ? requestLogFields(request, reply, { phase, reason }, this.options.requestProps)
       : { phase, reason };
     this.logger.info(fields, 'request aborted');
   }

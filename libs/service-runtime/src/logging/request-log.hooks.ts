@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { REQUEST_LOGGER, SERVICE_LOGGING_OPTIONS } from './logging.constants';
 import { DEFAULT_QUIET_ROUTES, type ServiceLoggingOptions } from './logging.options';
@@ -30,19 +30,29 @@ export class RequestLogHooks implements OnModuleInit {
       const status = reply.statusCode;
       const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
       if ((route === undefined || !quiet.has(route)) && logger.isLevelEnabled(level)) {
-        logger[level](
-          {
-            reqId: request.id,
-            method: request.method,
-            route: route ?? 'unmatched',
-            status,
-            latencyMs: Math.round(reply.elapsedTime * 100) / 100,
-            ...requestProps?.(request.raw),
-          },
-          'request completed',
-        );
+        logger[level](requestLogFields(request, reply, { status }, requestProps), 'request completed');
       }
       done();
     });
   }
+}
+
+/**
+ * The fields of a request's one log line: who it was (id, method, route pattern), `facts` about its end, its
+ * latency (when it has a reply) and the app's own `requestProps`.
+ */
+export function requestLogFields(
+  request: FastifyRequest,
+  reply: FastifyReply | undefined,
+  facts: Record<string, unknown>,
+  requestProps: ServiceLoggingOptions['requestProps'],
+): Record<string, unknown> {
+  return {
+    reqId: request.id,
+    method: request.method,
+    route: request.routeOptions.url ?? 'unmatched',
+    ...facts,
+    latencyMs: reply && Math.round(reply.elapsedTime * 100) / 100,
+    ...requestProps?.(request.raw),
+  };
 }
