@@ -109,11 +109,16 @@ if [ -f "$ca_bundle" ]; then
   log "passing $ca_bundle to npm ci as build secret npm_ca"
 fi
 
+# buildah's chroot isolation gives RUN steps 1,024 open files unless told otherwise; npm ci can open more than that
+# at once (EMFILE). The process's own hard limit is the most it may pass on.
+nofile="$(ulimit -Hn)"
+[ "$nofile" = unlimited ] && nofile=1048576
+
 version="$(node -p "require('./package.json').version")"
 revision="$(git rev-parse HEAD 2>/dev/null || echo unknown)"
-log "building $IMAGE (buildah $(buildah --version | awk '{print $3}'), vfs, chroot isolation, --pull=never)"
+log "building $IMAGE (buildah $(buildah --version | awk '{print $3}'), vfs, chroot isolation, --pull=never, nofile $nofile)"
 build_started=$(date +%s)
-$BUILDAH bud --isolation chroot --pull=never \
+$BUILDAH bud --isolation chroot --pull=never --ulimit "nofile=$nofile:$nofile" \
   "${secret_args[@]}" \
   --build-arg "VERSION=$version" --build-arg "REVISION=$revision" \
   --build-arg "SOURCE=https://example.invalid/skill-service" \
