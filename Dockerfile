@@ -70,16 +70,11 @@ ENV NODE_ENV=production \
     PORT=3000 \
     METRICS_PORT=9464
 # Node runtime tuning, measured by `npm run bench` (which starts the service with these same values and the node
-# flags of the CMD, read from here; docs/performance.md): young generation capped at 8 MB semi-spaces (V8 sizes
-# them up to 32 MB from the host's RAM, not the pod's limit: -80 MB peak RSS); an old-generation ceiling sized
-# to the chart's 320Mi limit instead of one derived from whatever RAM the host has (under a multi-GB ceiling V8
-# let the old generation reach twice the live data between full collections: -30 MB peak on the linked path);
-# two malloc arenas (the thread pool's threads each grew their own: -33 MB); and a libuv thread pool of one
-# thread: it runs the signature checks (about 20 us each, so one thread keeps up with 40k requests/s) and
-# nothing slow, since upstream host names are resolved by c-ares, not getaddrinfo on the pool
-# (upstreamDnsLookup in libs/resilient-http); on 2 cores, 4 threads cost 15 % more CPU per request than 2, and
-# 2 threads 15 % more than 1. Override per deployment with the chart's env values; raise --max-old-space-size
-# with the pod's memory limit.
+# flags of the CMD, read from here). What each setting does is in docs/performance.md ("The image's Node
+# settings"): the young generation capped at 8 MB semi-spaces (V8 sizes them from the host's RAM, not the pod's
+# limit); an old-generation ceiling inside the chart's 320Mi limit; two malloc arenas; one libuv thread, which runs
+# the signature checks and nothing slow (upstream names are resolved by c-ares, not getaddrinfo on the pool).
+# Override per deployment with the chart's env values; raise --max-old-space-size with the pod's memory limit.
 ENV NODE_OPTIONS="--max-semi-space-size=8 --max-old-space-size=160" \
     MALLOC_ARENA_MAX=2 \
     UV_THREADPOOL_SIZE=1
@@ -92,7 +87,7 @@ USER 1000:1000
 EXPOSE 3000 9464
 STOPSIGNAL SIGTERM
 # The base image's entrypoint is a shell script; the service is started directly instead.
-# --no-maglev: V8's mid-tier compiler held about 20 MB more memory under load for no measurable CPU gain here
-# (docs/performance.md); it is a V8 flag, which NODE_OPTIONS does not accept, so it is passed here.
+# --no-maglev: V8's mid-tier compiler off, for less compiler memory under load (docs/performance.md); it is a V8
+# flag, which NODE_OPTIONS does not accept, so it is passed here.
 ENTRYPOINT []
 CMD ["node", "--no-maglev", "dist/apps/skill-service/src/main.js"]
