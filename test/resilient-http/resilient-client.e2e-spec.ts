@@ -13,6 +13,7 @@ import {
   UpstreamUnavailableError,
 } from '@lib/resilient-http';
 import type { ResilientClientOptions } from '@lib/resilient-http';
+import { Socket } from 'node:net';
 import type { LookupFunction } from 'node:net';
 import type { LookupOptions } from 'node:dns';
 import type { Registry } from 'prom-client';
@@ -123,6 +124,20 @@ describe('ResilientHttpClient against the fake music API', () => {
     await expect(me(http)).resolves.toMatchObject({ id: 'user-1' });
     // Keep-alive: the second call reuses the socket, so the name was resolved once.
     expect(asked).toEqual(['music.upstream.test']);
+  });
+
+  it('reuses a kept-alive socket without changing its TCP keep-alive setting on each request', async () => {
+    // axios and the agent both set keep-alive on every request; with one value Node skips the system call.
+    const setKeepAlive = jest.spyOn(Socket.prototype, 'setKeepAlive');
+    try {
+      const { http } = await clientWith();
+      for (let i = 0; i < 3; i++) await expect(me(http)).resolves.toMatchObject({ id: 'user-1' });
+      expect(new Set(setKeepAlive.mock.contexts).size).toBe(1);
+      expect(setKeepAlive.mock.calls.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(setKeepAlive.mock.calls.map((args) => args.join('/')))).toEqual(new Set(['true/60000']));
+    } finally {
+      setKeepAlive.mockRestore();
+    }
   });
 
   it('reaches an upstream named in /etc/hosts through the default cached lookup', async () => {

@@ -8,6 +8,12 @@ import type { HttpMethod, ResilientClientOptions } from '../resilient-http-optio
 import type { UpstreamRequest } from '../client/upstream-request.interface';
 
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+/**
+ * axios' HTTP adapter sets TCP keep-alive to 60 s on every request's socket, and the agent sets its own
+ * `keepAliveMsecs` (Node's default: 1 s) each time a socket goes back to the pool. Two different values cost two
+ * `setsockopt` calls per request; the same value costs none after a socket's first (Node skips an unchanged one).
+ */
+const TCP_KEEP_ALIVE_INITIAL_DELAY_MS = 60_000;
 
 /**
  * Moves the bytes of one provider's requests: axios on keep-alive agents (their own, so `maxSockets` and the
@@ -22,6 +28,7 @@ export class HttpTransport {
     const lookup = options.dnsLookup ?? upstreamDnsLookup();
     const agentOptions = {
       keepAlive: true,
+      keepAliveMsecs: TCP_KEEP_ALIVE_INITIAL_DELAY_MS,
       maxSockets: options.maxSockets ?? Infinity,
       ...(lookup === false ? {} : { lookup }),
     };
