@@ -118,16 +118,22 @@ version="$(node -p "require('./package.json').version")"
 revision="$(git rev-parse HEAD 2>/dev/null || echo unknown)"
 log "building $IMAGE (buildah $(buildah --version | awk '{print $3}'), vfs, chroot isolation, --pull=never, nofile $nofile)"
 build_started=$(date +%s)
-$BUILDAH bud --isolation chroot --pull=never --ulimit "nofile=$nofile:$nofile" \
-  "${secret_args[@]}" \
-  --build-arg "VERSION=$version" --build-arg "REVISION=$revision" \
-  --build-arg "SOURCE=https://example.invalid/skill-service" \
-  --build-arg "CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-  -f Dockerfile -t "$IMAGE" . >"$STORE/build.log" 2>&1 || {
-  tail -n 60 "$STORE/build.log" >&2
-  log "FAILED: buildah could not build the Dockerfile (full log: $STORE/build.log)"
-  exit 1
+build() {
+  $BUILDAH bud --isolation chroot --pull=never --ulimit "nofile=$nofile:$nofile" \
+    "${secret_args[@]}" \
+    --build-arg "VERSION=$version" --build-arg "REVISION=$revision" \
+    --build-arg "SOURCE=https://example.invalid/skill-service" \
+    --build-arg "CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+    -f Dockerfile -t "$IMAGE" . >"$STORE/build.log" 2>&1
 }
+# Where the hard limit is low too, npm ci's file bursts depend on timing: one more try, only for EMFILE.
+if ! build; then
+  grep -q EMFILE "$STORE/build.log" && log "npm ran out of open files (limit $nofile); building once more" && build || {
+    tail -n 60 "$STORE/build.log" >&2
+    log "FAILED: buildah could not build the Dockerfile (full log: $STORE/build.log)"
+    exit 1
+  }
+fi
 log "built in $(($(date +%s) - build_started))s"
 
 # --- 3 + 4. inspect and run -----------------------------------------------------------------------------------
