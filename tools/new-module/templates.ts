@@ -44,7 +44,7 @@ export const TEXTS = new SpeechTexts<'value' | 'unknownItem' | 'apology'>({
   'de-DE': {
     value: '{item}: {value}.',
     unknownItem: 'Das kenne ich nicht. Bitte frag noch einmal.',
-    apology: 'Der Dienst ${n.words} antwortet gerade nicht. Bitte versuche es später noch einmal.',
+    apology: 'Der Dienst ${n.words} antwortet gerade nicht. Versuch es später noch einmal.',
   },
 });
 `,
@@ -225,7 +225,7 @@ ${env('TOTAL_BUDGET_MS', '500')}
     );
     await upstream.down();
     expect((await answer(lookup({ locale: 'de-DE' }))).outputSpeech.ssml).toBe(
-      '<speak>Der Dienst ${n.words} antwortet gerade nicht. Bitte versuche es später noch einmal.</speak>',
+      '<speak>Der Dienst ${n.words} antwortet gerade nicht. Versuch es später noch einmal.</speak>',
     );
     await upstream.up();
     expect(t.logs.text()).not.toContain(TOKEN);
