@@ -6,8 +6,20 @@ import type { Logger } from 'pino';
 export interface TracingSdk {
   /** Exports the spans still queued, then stops (bounded by `OTEL_BSP_EXPORT_TIMEOUT`). */
   shutdown(): Promise<void>;
-  /** Sends the SDK's own warnings and errors (a collector that does not answer) to the app's JSON log. */
+  /**
+   * Sends the SDK's own lines (a collector that does not answer) to the app's JSON log, from the level of
+   * `OTEL_LOG_LEVEL` on.
+   */
   logTo(logger: Logger): void;
+}
+
+/**
+ * `OTEL_LOG_LEVEL` read as the SDK reads it (NONE, ERROR, WARN, INFO, DEBUG, VERBOSE, ALL, in any case); WARN when
+ * unset or unknown, not the SDK's INFO: its start-up chatter is not worth a log line per pod.
+ */
+export function diagLogLevel(value: string | undefined): DiagLogLevel {
+  const level = DiagLogLevel[(value ?? '').trim().toUpperCase() as keyof typeof DiagLogLevel];
+  return typeof level === 'number' ? level : DiagLogLevel.WARN;
 }
 
 /**
@@ -32,7 +44,10 @@ export function startTracingSdk(): TracingSdk {
         debug: (message) => child.debug(message),
         verbose: (message) => child.trace(message),
       };
-      diag.setLogger(diagLogger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+      diag.setLogger(diagLogger, {
+        logLevel: diagLogLevel(process.env.OTEL_LOG_LEVEL),
+        suppressOverrideMessage: true,
+      });
     },
   };
 }
