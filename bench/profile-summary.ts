@@ -4,7 +4,7 @@
 //   node bench/profile-summary.ts bench/results/profiles/service_signed-<time>.cpuprofile [--top 25] [--skip-ms N]
 // --skip-ms leaves out the first N ms (start-up and module loading) so the figures describe the request path;
 // --callers NAME [--depth 4] breaks one function's self time down by its callers; --inclusive NAME,NAME gives
-// each function's share with everything it calls.
+// each function's share with everything it calls; --min-share P lists components from P % on (default 0.5).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -177,6 +177,7 @@ function main(): void {
       callers: { type: 'string' },
       inclusive: { type: 'string' },
       depth: { type: 'string', default: '4' },
+      'min-share': { type: 'string', default: '0.5' },
     },
   });
   if (positionals.length === 0) {
@@ -209,7 +210,8 @@ function main(): void {
     process.stdout.write(
       `${file}\n  busy ${summary.busyMs.toFixed(0)} ms of ${summary.totalMs.toFixed(0)} ms sampled\n\n  self time by component:\n`,
     );
-    for (const c of summary.components.filter((c) => c.share >= 0.005)) {
+    const minShare = Number(values['min-share']) / 100;
+    for (const c of summary.components.filter((c) => c.share >= minShare)) {
       process.stdout.write(`  ${pct(c.share)}  ${c.name}\n`);
     }
     process.stdout.write('\n  hottest functions (self time):\n');
