@@ -46,7 +46,7 @@ describe('the SDK lines in the JSON log', () => {
     return lines.map((line) => JSON.parse(line)).filter((line) => String(line.msg).startsWith('probe'));
   }
 
-  it('writes warnings and errors by default', async () => {
+  it('writes from WARN on by default', async () => {
     expect(await linesAt(undefined)).toEqual([
       expect.objectContaining({ level: 40, msg: 'probe at warn', context: 'OpenTelemetry' }),
     ]);
