@@ -16,3 +16,10 @@ export const POLICY_DEFAULTS = {
   consecutiveFailures: 5,
   halfOpenAfterMs: 10_000,
 } as const;
+
+/** A setting that must be a positive number. */
+export function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`resilient-http: ${name} must be > 0, got ${value}`);
+  return value;
+}

@@ -3,14 +3,7 @@ import type { CircuitBreakerPolicy } from 'cockatiel';
 import type { CircuitStateName } from '../metrics';
 import type { CircuitBreakerOptions } from '../resilient-http-options.interface';
 import { countsForBreaker } from './attempt-failure';
-import { POLICY_DEFAULTS as DEFAULTS } from './policy-defaults';
-
-/** A setting that must be a positive number. */
-export function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0)
-    throw new Error(`resilient-http: ${name} must be > 0, got ${value}`);
-  return value;
-}
+import { POLICY_DEFAULTS as DEFAULTS, positive } from './policy-defaults';
 
 /** cockatiel's breaker counting the attempts that say the upstream is sick (5xx, timeouts, network errors). */
 export function upstreamBreaker(options: CircuitBreakerOptions): CircuitBreakerPolicy {

@@ -18,8 +18,8 @@ import type { UpstreamRequest } from '../client/upstream-request.interface';
 import type { CircuitStateName, RetryReason, UpstreamMetrics } from '../metrics';
 import type { Clock, HttpMethod, ResilientClientOptions } from '../resilient-http-options.interface';
 import { AttemptFailure, isRetryScheduled } from './attempt-failure';
-import { POLICY_DEFAULTS as DEFAULTS, systemClock } from './policy-defaults';
-import { circuitStateName, positive, upstreamBreaker } from './upstream-breaker';
+import { POLICY_DEFAULTS as DEFAULTS, positive, systemClock } from './policy-defaults';
+import { circuitStateName, upstreamBreaker } from './upstream-breaker';
 import { decideRetry, fullJitter, retryWait } from './retry-decision';
 import type { RetryBudgetSettings } from './retry-decision';
 
