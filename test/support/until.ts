@@ -7,6 +7,8 @@ export interface UntilOptions {
   readonly timeoutMs?: number;
   /** Pause between checks. @default 10 */
   readonly intervalMs?: number;
+  /** More to say on failure, read only then (e.g. a child process's log). */
+  readonly detail?: () => string;
 }
 
 /**
@@ -15,11 +17,23 @@ export interface UntilOptions {
  */
 export async function until(
   condition: () => boolean | Promise<boolean>,
-  { what, timeoutMs = 20_000, intervalMs = 10 }: UntilOptions,
+  options: UntilOptions,
 ): Promise<void> {
+  await untilFound(async () => ((await condition()) ? true : undefined), options);
+}
+
+/** Like {@link until}, for a probe that returns what it found (anything but undefined) once the state is there. */
+export async function untilFound<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  { what, timeoutMs = 20_000, intervalMs = 10, detail }: UntilOptions,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not so after ${timeoutMs} ms`);
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) {
+      throw new Error(`${what}: not so after ${timeoutMs} ms${detail ? `\n${detail()}` : ''}`);
+    }
     await pause(intervalMs);
   }
 }
@@ -27,7 +41,7 @@ export async function until(
 /** Awaits `event`, or fails with `what` after an overall bound that only turns a hang into a clear failure. */
 export async function within<T>(
   event: Promise<T>,
-  { what, timeoutMs = 20_000 }: Omit<UntilOptions, 'intervalMs'>,
+  { what, timeoutMs = 20_000 }: Omit<UntilOptions, 'intervalMs' | 'detail'>,
 ): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const hang = new Promise<never>((_, reject) => {

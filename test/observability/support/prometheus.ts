@@ -4,9 +4,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { untilFound } from '../../support/until';
 
 // A real Prometheus (the Debian package's binary) on 127.0.0.1 for one test file: temporary config and
 // TSDB, a free port, and a shutdown that never hangs (SIGTERM, then SIGKILL; also on process exit).
+
+/** Prometheus has no push API for its own state (readiness, scrapes, rule evaluations): its HTTP API is read. */
+const POLL_MS = 100;
 
 export interface ScrapeTarget {
   job: string;
@@ -171,7 +175,7 @@ export class PrometheusServer {
   async scrapeAfter(epochSeconds: number, timeoutMs = 15_000): Promise<number> {
     let after = epochSeconds;
     let failed = 0;
-    return until(
+    return untilFound(
       async () => {
         const at = await this.lastScrape();
         if (at <= after) return undefined;
@@ -180,9 +184,12 @@ export class PrometheusServer {
         after = at;
         return undefined;
       },
-      timeoutMs,
-      () =>
-        `no successful scrape after ${epochSeconds} within ${timeoutMs} ms (${failed} failed)\n${this.logs()}`,
+      {
+        what: `a successful scrape after ${epochSeconds}`,
+        timeoutMs,
+        intervalMs: POLL_MS,
+        detail: () => `${failed} failed\n${this.logs()}`,
+      },
     );
   }
 
@@ -192,7 +199,7 @@ export class PrometheusServer {
    * means no rule files.
    */
   async rulesEvaluatedAfter(epochSeconds: number, timeoutMs = 15_000): Promise<number> {
-    return until(
+    return untilFound(
       async () => {
         const answer = (await this.get('/api/v1/rules')) as {
           data?: {
@@ -211,8 +218,12 @@ export class PrometheusServer {
         const times = groups.map((g) => Date.parse(g.lastEvaluation) / 1000);
         return groups.length > 0 && times.every((t) => t > epochSeconds) ? Math.max(...times) : undefined;
       },
-      timeoutMs,
-      () => `rules not evaluated after ${epochSeconds} within ${timeoutMs} ms\n${this.logs()}`,
+      {
+        what: `rules evaluated after ${epochSeconds}`,
+        timeoutMs,
+        intervalMs: POLL_MS,
+        detail: () => this.logs(),
+      },
     );
   }
 
@@ -236,7 +247,7 @@ export class PrometheusServer {
   }
 
   private async waitUntilReady(timeoutMs: number): Promise<void> {
-    await until(
+    await untilFound(
       async () => {
         if (this.child.exitCode !== null || this.child.signalCode !== null) {
           throw new Error(
@@ -250,33 +261,13 @@ export class PrometheusServer {
           return undefined; // not listening yet
         }
       },
-      timeoutMs,
-      () => `prometheus not ready within ${timeoutMs} ms\n${this.logs()}`,
+      { what: 'prometheus ready', timeoutMs, intervalMs: POLL_MS, detail: () => this.logs() },
     );
   }
 
   private async get(path: string): Promise<unknown> {
     const res = await fetch(`${this.url}${path}`, { signal: AbortSignal.timeout(5000) });
     return res.json();
-  }
-}
-
-/**
- * Reads Prometheus' state until `probe` finds what it waits for. Prometheus has no push API for its own state
- * (readiness, scrapes, rule evaluations), so its HTTP API is read every 100 ms until the condition holds or
- * the overall deadline passes.
- */
-async function until<T>(
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  failure: () => string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(failure());
-    await sleep(100);
   }
 }
 
