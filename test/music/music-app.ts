@@ -1,6 +1,7 @@
 import { alexaRequest, type AlexaRequestBuilder } from '../../tools/alexa-request/envelope.ts';
 import { type FakeMusicApi, startFakeMusicApi } from '../../tools/fake-music-api.ts';
 import { createTestApp, metricValue, type TestApp } from '../support/test-app';
+import { until } from '../support/until';
 
 /** Every secret the music suites send: none may ever appear in a log line. */
 export const TOKENS = {
@@ -65,11 +66,10 @@ export async function startMusicApp(env: Record<string, string> = {}): Promise<M
     },
     metric,
     async until(name, labels, atLeast = 1) {
-      const deadline = Date.now() + 10_000;
-      while ((await metric(name, labels)) < atLeast) {
-        if (Date.now() > deadline) throw new Error(`${name} never reached ${atLeast}`);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      await until(async () => (await metric(name, labels)) >= atLeast, {
+        what: `${name} at ${atLeast} or more`,
+        timeoutMs: 10_000,
+      });
     },
     async close() {
       await t.close();

@@ -11,6 +11,7 @@ import {
 } from '../../libs/alexa-verification/src/certificate-cache/certificate-cache';
 import type { CertificateLocation } from '../../libs/alexa-verification/src/certificate-url/certificate-url-policy';
 import { PinnedClock } from '../support/signing/pinned-clock';
+import { until } from '../support/until';
 import { REFUSAL_BODY, VerificationScenario } from '../support/signing/verification-scenario';
 import { createVerificationTestApp } from '../support/signing/verification-test-app';
 
@@ -21,14 +22,6 @@ class CountingCertificateCache extends CertificateCache {
   override get(location: CertificateLocation, load: CertificateLoader): Promise<SigningCertificate> {
     this.calls++;
     return super.get(location, load);
-  }
-}
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
@@ -63,7 +56,7 @@ describe('request verification in the running service', () => {
       );
       // Hold the download until every request is waiting for the certificate, then let it through.
       try {
-        await until(() => cache.calls >= 200);
+        await until(() => cache.calls >= 200, { what: 'all 200 requests waiting for the certificate' });
         expect(s.server.downloads('/echo.api/burst.pem')).toBe(1);
       } finally {
         open();
